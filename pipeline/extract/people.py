@@ -1,0 +1,348 @@
+"""People in an article: who is named, with which title and for which country.
+
+Rules, in order of strength:
+1. a title next to a name ("Russian President Vladimir Putin", "Chinese leader Xi Jinping",
+   "President Alexander Lukashenko of Belarus", "his Turkish counterpart Recep Tayyip Erdogan",
+   "Emmanuel Macron, the French president,");
+2. later mentions of a known person by full name or by one of its ends ("Putin", "Xi");
+3. a bare full name acting as a speaker ("Vladimir Putin said", "said Olaf Scholz");
+4. descriptions ("the Russian president", "the Chinese leader") and pronouns resolve to
+   people found by 1-3 (see :func:`resolve_description` and :func:`resolve_pronoun`).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+
+from pipeline import reference
+from pipeline.extract.units import LOWER, UPPER
+
+_PARTICLES = {"bin", "ibn", "al", "el", "de", "da", "dos", "das", "du", "van", "von", "der", "den",
+              "la", "le", "di", "del", "ben", "abu", "y", "zu"}
+_NAME_WORD = rf"(?:[{UPPER}][{LOWER}{UPPER}'\-]*[{LOWER}]|[{UPPER}]{{2,}}(?![{LOWER}])|[{UPPER}]\.)"
+_SEQ = re.compile(
+    rf"(?<![\w'\-]){_NAME_WORD}(?:'s)?(?:\s+(?:(?:{'|'.join(sorted(_PARTICLES))})[\s\-]+)?{_NAME_WORD}(?:'s)?)*"
+)
+# Words that never start or make up a person's name.
+_NOT_NAME = {
+    "the", "a", "an", "in", "on", "at", "for", "with", "by", "of", "and", "but", "as", "after", "before",
+    "during", "since", "while", "when", "if", "it", "its", "this", "that", "these", "those", "there",
+    "he", "she", "they", "we", "i", "you", "his", "her", "their", "our", "my", "both", "all", "other",
+    "some", "many", "most", "sitting", "expressing", "formerly", "security", "ahead", "established",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "summit", "house", "white", "kremlin", "state", "department", "ministry",
+    "party", "games", "war", "road", "strait", "sea", "ocean", "union", "council", "organization",
+    "organisation", "bank", "fund", "nations", "news", "agency", "times", "post", "press", "tv",
+    "reuters", "afp", "ap", "cctv", "tass", "xinhua", "belta", "olympic", "olympics", "initiative",
+    "forum", "group", "alliance", "bloc", "treaty", "pact", "congress", "senate", "parliament",
+    "government", "army", "navy", "force", "forces", "city", "square", "palace", "hall", "centre",
+    "center", "university", "institute", "committee", "commission", "office", "embassy", "media",
+    "company", "corp", "inc", "ltd", "minister", "ministers", "leaders", "republic", "kingdom",
+    "federation", "east", "west", "north", "south", "central", "asia", "europe", "africa", "america",
+    "americas", "gulf", "pacific", "atlantic", "middle", "far", "street", "avenue", "airport",
+    "cooperation", "economic", "summit's", "world", "global", "international", "national",
+    "silk", "belt", "cold", "communist", "democratic", "socialist", "islamic", "day", "year",
+}
+_PRONOUNS = {"he": "m", "she": "f", "his": "m", "her": "f", "him": "m"}
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^0-9a-zA-Z]+", " ", text).lower().split())
+
+
+@dataclass
+class Person:
+    name: str
+    role: str | None = None
+    level: str | None = None
+    country: str | None = None
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    former: bool = False
+
+    @property
+    def tokens(self) -> list[str]:
+        return fold(self.name).split()
+
+    def matches(self, name: str) -> bool:
+        """Same person if the shorter name is a whole-word end of the longer one."""
+        mine, other = self.tokens, fold(name).split()
+        if not mine or not other:
+            return False
+        if mine == other:
+            return True
+        short, long_ = (other, mine) if len(other) < len(mine) else (mine, other)
+        if len(short) == len(long_):
+            return False
+        return long_[-len(short):] == short or long_[:len(short)] == short
+
+
+@dataclass
+class Description:
+    """A mention like "the Russian president" at [start, end)."""
+
+    start: int
+    end: int
+    country: str | None
+    role: str | None
+    level: str | None
+
+
+@cache
+def _title_regex() -> re.Pattern[str]:
+    titles = sorted(reference.title_patterns(), key=len, reverse=True)
+    alt = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in titles)
+    return re.compile(rf"(?i:\b(?:{alt}))$")
+
+
+@cache
+def _title_alt() -> str:
+    titles = sorted(reference.title_patterns(), key=len, reverse=True)
+    return "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in titles)
+
+
+@cache
+def _left_title() -> re.Pattern[str]:
+    """A title (and what qualifies it) that ends right before a name."""
+    return re.compile(
+        rf"(?P<qual>(?:[\w.'\-]+\s+){{0,4}}?)\b(?P<title>(?i:{_title_alt()}))\s*,?\s*$"
+    )
+
+
+@cache
+def _right_title() -> re.Pattern[str]:
+    """", the French president," / " of Belarus" after a name."""
+    return re.compile(
+        rf"^(?:,\s+(?:the|a|an)\s+(?P<qual>(?:[\w.'\-]+\s+){{0,3}}?)(?P<title>(?i:{_title_alt()}))\b"
+        rf"(?:\s+of\s+(?P<of2>[{UPPER}][\w.'\-]+(?:\s+[{UPPER}][\w.'\-]+)*))?"
+        rf"|\s+of\s+(?P<of>(?:the\s+)?[{UPPER}][\w.'\-]+(?:\s+[{UPPER}][\w.'\-]+)*))"
+    )
+
+
+@cache
+def _description_regex() -> re.Pattern[str]:
+    demonyms = sorted(reference.demonyms(), key=len, reverse=True)
+    dem = "|".join(re.escape(d) for d in demonyms)
+    return re.compile(
+        rf"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+(?:(?P<dem>(?i:{dem}))\s+)?(?:(?:new|outgoing|former|then|visiting|host|"
+        rf"strongman|veteran|embattled)\s+)?(?P<title>(?i:{_title_alt()}))\b"
+    )
+
+
+def _country_in(words: str) -> str | None:
+    """A country named by demonym, name or possessive among a few qualifying words."""
+    tokens = re.findall(r"[\w.'\-]+", words)
+    # Try longest spans first so "South Korean" beats "Korean".
+    for size in (3, 2, 1):
+        for i in range(len(tokens) - size, -1, -1):
+            phrase = " ".join(tokens[i:i + size])
+            phrase = re.sub(r"'s$|'$", "", phrase)
+            code = reference.country_code(phrase)
+            if code:
+                return code
+    return None
+
+
+def _peel(words: list[str]) -> tuple[list[str], str | None, str | None]:
+    """Strip leading demonyms/countries/titles from a capitalised run.
+
+    Returns (name words, title, country).
+    """
+    title = country = None
+    i = 0
+    changed = True
+    while changed and i < len(words):
+        changed = False
+        for size in (3, 2, 1):
+            if i + size > len(words):
+                continue
+            phrase = " ".join(words[i:i + size])
+            bare = re.sub(r"'s$", "", phrase)
+            if reference.role(bare) and i + size < len(words):
+                title = bare
+                i += size
+                changed = True
+                break
+            code = reference.country_code(bare)
+            if code and i + size < len(words):
+                country = country or code
+                i += size
+                changed = True
+                break
+        if not changed and words[i].lower() in {"the", "former", "then", "new", "acting"}:
+            i += 1
+            changed = True
+    return words[i:], title, country
+
+
+def _valid_name(words: list[str]) -> bool:
+    if not words or len(words) > 5:
+        return False
+    for w in words:
+        lw = w.lower().rstrip(".")
+        if lw in _NOT_NAME:
+            return False
+        if reference.country_code(w) or reference.organization(w):
+            return False
+    if len(words) == 1 and reference.is_city(words[0]):
+        return False
+    return True
+
+
+_SPEECH_OR_MEET = re.compile(
+    r"^\s*(?:,\s*)?(?:also\s+|later\s+|then\s+|has\s+|had\s+|have\s+)?(?:said|says|told|tells|added|adds|stressed|"
+    r"noted|declared|insisted|warned|urged|wrote|met|meets|will meet|would meet|arrived|attended|"
+    r"announced|called|hailed|praised|welcomed|hosted|visited|held|spoke|argued|replied)\b"
+)
+_SAID_BEFORE = re.compile(r"\b(?:said|says|according to|told by)\s*$")
+
+
+def find_people(body: str) -> tuple[list[Person], list[Description]]:
+    people: list[Person] = []
+
+    def register(name_words: list[str], start: int, end: int, title: str | None,
+                 country: str | None, former: bool = False) -> None:
+        name = " ".join(w.removesuffix("'s") for w in name_words)
+        role = reference.role(title) if title else None
+        if role and role[0].lower() == "counterpart":
+            role = (None, role[1])
+        for p in people:
+            if p.matches(name):
+                if len(name.split()) > len(p.name.split()):
+                    p.name = name
+                if role and (not p.role or (p.level == "leader" and role[1] != "leader")):
+                    p.role, p.level = role
+                p.country = p.country or country
+                p.mentions.append((start, end))
+                return
+        people.append(Person(name, role[0] if role else None, role[1] if role else None,
+                             country, [(start, end)], former))
+
+    runs = list(_SEQ.finditer(body))
+    weak: list[tuple[list[str], int, int]] = []
+    # Pass 1: titled names.
+    for m in runs:
+        words = m.group(0).split()
+        name_words, title, country = _peel(words)
+        if not _valid_name(name_words):
+            continue
+        word_starts = [w.start() for w in re.finditer(r"\S+", m.group(0))]
+        offset = m.start() + word_starts[len(words) - len(name_words)]
+        end = m.end()
+        if body[end - 2:end] == "'s":
+            end -= 2
+        left = body[max(0, offset - 90):offset]
+        left = re.split(r'[.;:!?"()]\s', left)[-1]
+        right = body[end:end + 80]
+        former = bool(re.search(r"\b(?:former|ex-|late)\s*(?:\w+\s+){0,2}$", left, re.I))
+        if not title:
+            lt = _left_title().search(left)
+            if lt:
+                title = lt.group("title")
+                country = country or _country_in(lt.group("qual"))
+                if title.lower() == "counterpart":
+                    country = country or _country_in(lt.group("qual"))
+        rt = _right_title().match(right)
+        if rt:
+            if rt.group("title") and not title:
+                title = rt.group("title")
+                country = country or _country_in(rt.group("qual") or "")
+            of = rt.group("of") or rt.group("of2")
+            if of and (title or rt.group("title")):
+                country = country or reference.country_code(re.sub(r"^the\s+", "", of))
+        if title:
+            register(name_words, offset, end, title, country, former)
+        elif len(name_words) >= 2:
+            weak.append((name_words, offset, end))
+    # Pass 2: bare full names that act as speakers or meet someone.
+    for words, start, end in weak:
+        name = " ".join(w.removesuffix("'s") for w in words)
+        if any(p.matches(name) for p in people):
+            continue
+        if _SPEECH_OR_MEET.match(body[end:end + 40]) or _SAID_BEFORE.search(body[max(0, start - 20):start]):
+            register(words, start, end, None, None)
+    # Pass 3: every mention of a known person (full name or one end of it).
+    known = {}
+    for i, p in enumerate(people):
+        toks = p.name.split()
+        keys = {p.name}
+        if len(toks) >= 2:
+            keys.add(toks[-1])
+            keys.add(toks[0])  # "Xi" of "Xi Jinping"
+        for k in keys:
+            if k.lower() in _NOT_NAME or k.lower() in _PARTICLES or len(k) < 2:
+                continue
+            known.setdefault(k, set()).add(i)
+    if known:
+        alt = "|".join(re.escape(k) for k in sorted(known, key=len, reverse=True))
+        for m in re.finditer(rf"(?<![\w\-])(?:{alt})(?![\w\-])", body):
+            owners = known[m.group(0)]
+            if len(owners) != 1:
+                # first-name collisions: prefer the person whose surname it is
+                owners = {i for i in owners if people[i].name.split()[-1] == m.group(0)} or owners
+                if len(owners) != 1:
+                    continue
+            p = people[next(iter(owners))]
+            span = (m.start(), m.end())
+            if not any(s <= span[0] < e for s, e in p.mentions):
+                p.mentions.append(span)
+    for p in people:
+        p.mentions.sort()
+    descriptions = []
+    for m in _description_regex().finditer(body):
+        role = reference.role(m.group("title"))
+        if not role or role[1] not in {"head_of_state", "head_of_government", "leader", "minister",
+                                         "org_head"}:
+            continue
+        country = reference.country_code(m.group("dem")) if m.group("dem") else None
+        descriptions.append(Description(m.start(), m.end(), country, role[0], role[1]))
+    return people, descriptions
+
+
+def person_at(people: list[Person], start: int, end: int) -> int | None:
+    for i, p in enumerate(people):
+        for s, e in p.mentions:
+            if s < end and start < e:
+                return i
+    return None
+
+
+def mentions_in(people: list[Person], start: int, end: int) -> list[tuple[int, int, int]]:
+    """(start, end, person index) of every mention inside [start, end), in text order."""
+    found = [(s, e, i) for i, p in enumerate(people) for s, e in p.mentions if start <= s and e <= end]
+    return sorted(found)
+
+
+def resolve_description(people: list[Person], d: Description, before: int) -> int | None:
+    """The person a description names: same country (and compatible role), else unique role."""
+    def fits(p: Person) -> bool:
+        if d.level in {"head_of_state", "head_of_government"} and p.level not in {None, d.level, "leader"}:
+            return False
+        return True
+
+    cands = [i for i, p in enumerate(people) if d.country and p.country == d.country and fits(p)]
+    if not cands and d.country:
+        return None
+    if not cands:
+        cands = [i for i, p in enumerate(people) if p.role and d.role and p.role == d.role]
+    if len(cands) == 1:
+        return cands[0]
+    if cands:
+        # the one mentioned most recently before the description
+        best = max(cands, key=lambda i: max((s for s, _ in people[i].mentions if s < before), default=-1))
+        return best
+    return None
+
+
+def resolve_pronoun(people: list[Person], before: int, floor: int = 0) -> int | None:
+    """The person a he/she most likely refers to: the latest person mention before ``before``."""
+    best, best_pos = None, -1
+    for i, p in enumerate(people):
+        for s, _ in p.mentions:
+            if floor <= s < before and s > best_pos:
+                best, best_pos = i, s
+    return best

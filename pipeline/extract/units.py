@@ -1,0 +1,168 @@
+"""Paragraphs, quotation spans and sentences of a cleaned body, all as character offsets.
+
+Sentences never split inside a quotation, so a quote of several sentences and its
+attribution ("...," Putin said.) stay in one unit.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+UPPER = "".join(chr(c) for c in range(0x41, 0x250) if chr(c).isupper())
+LOWER = "".join(chr(c) for c in range(0x61, 0x250) if chr(c).islower())
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sgt", "capt", "cmdr", "adm", "sen", "rep",
+    "gov", "pres", "prof", "rev", "hon", "jr", "sr", "no", "nos", "vs", "etc", "inc", "ltd", "co",
+    "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "u.s", "u.k", "u.n", "e.u", "d.c", "e.g", "i.e", "a.m", "p.m", "approx", "est", "fig", "mt",
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation: ``start``/``end`` bound the words inside the marks."""
+
+    open_mark: int  # offset of the opening mark
+    close_mark: int  # offset of the closing mark, or the paragraph end when left open
+    start: int
+    end: int
+    paragraph: int
+    closed: bool
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+
+
+def paragraph_spans(body: str) -> list[Span]:
+    spans, pos = [], 0
+    for part in body.split("\n\n"):
+        if part.strip():
+            lead = len(part) - len(part.lstrip())
+            spans.append(Span(pos + lead, pos + len(part.rstrip())))
+        pos += len(part) + 2
+    return spans
+
+
+def _is_opening(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if before.isspace() or before in "([{-\u2014\u2013/:;,":
+        return not after.isspace()
+    return False
+
+
+def _is_closing(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not before.isspace() and (after.isspace() or not after.isalnum())
+
+
+def quote_spans(body: str, paragraphs: list[Span] | None = None) -> list[Quote]:
+    """Pair the straight double quotes (the body is normalised) paragraph by paragraph."""
+    quotes: list[Quote] = []
+    for pi, para in enumerate(paragraphs if paragraphs is not None else paragraph_spans(body)):
+        text = body[para.start:para.end]
+        marks = [m.start() for m in re.finditer('"', text)]
+        if not marks:
+            continue
+        i = 0
+        while i < len(marks):
+            o = marks[i]
+            if not _is_opening(text, o) and i + 1 < len(marks):
+                # A stray closing mark (e.g. after a dropped line): skip it.
+                if _is_closing(text, o) and not _is_closing(text, marks[i + 1]):
+                    i += 1
+                    continue
+            if i + 1 < len(marks):
+                c = marks[i + 1]
+                quotes.append(_make(body, para, pi, o, c, closed=True))
+                i += 2
+            else:
+                # Unclosed: a quotation continued in the next paragraph, or a stray mark.
+                if _is_opening(text, o):
+                    quotes.append(_make(body, para, pi, o, len(text), closed=False))
+                i += 1
+    return quotes
+
+
+def _make(body: str, para: Span, pi: int, o: int, c: int, closed: bool) -> Quote:
+    start, end = para.start + o + 1, para.start + c
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    return Quote(para.start + o, para.start + c, start, end, pi, closed)
+
+
+_BOUNDARY = re.compile(r'[.!?]+["\')\]]*\s+(?=["\'(\[]?[' + UPPER + r'0-9])')
+
+
+def sentence_spans(body: str, paragraphs: list[Span] | None = None,
+                   quotes: list[Quote] | None = None) -> list[Sentence]:
+    paragraphs = paragraphs if paragraphs is not None else paragraph_spans(body)
+    quotes = quotes if quotes is not None else quote_spans(body, paragraphs)
+    inside = [(q.open_mark, q.close_mark) for q in quotes]
+    out: list[Sentence] = []
+    qi = 0
+    for pi, para in enumerate(paragraphs):
+        start = para.start
+        for m in _BOUNDARY.finditer(body, para.start, para.end):
+            cut = m.end()
+            dot = m.start()
+            while qi < len(inside) and inside[qi][1] < dot:
+                qi += 1
+            if any(a < dot < b for a, b in inside[qi:qi + 3]):
+                continue  # inside a quotation
+            word = re.search(r"([\w.]+)$", body[start:dot])
+            if word:
+                w = word.group(1).lower().rstrip(".")
+                if w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
+                    continue
+            out.append(Sentence(start, m.start() + len(m.group(0).rstrip()), pi))
+            start = cut
+        if start < para.end:
+            out.append(Sentence(start, para.end, pi))
+    return out
+
+
+def sentence_at(sentences: list[Sentence], pos: int) -> Sentence | None:
+    lo, hi = 0, len(sentences) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        s = sentences[mid]
+        if pos < s.start:
+            hi = mid - 1
+        elif pos >= s.end:
+            lo = mid + 1
+        else:
+            return s
+    return None
+
+
+@dataclass
+class Units:
+    body: str
+    paragraphs: list[Span]
+    quotes: list[Quote]
+    sentences: list[Sentence]
+
+    @classmethod
+    def of(cls, body: str) -> "Units":
+        paragraphs = paragraph_spans(body)
+        quotes = quote_spans(body, paragraphs)
+        return cls(body, paragraphs, quotes, sentence_spans(body, paragraphs, quotes))
+
+    def sentence_at(self, pos: int) -> Sentence | None:
+        return sentence_at(self.sentences, pos)

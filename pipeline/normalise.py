@@ -1,0 +1,283 @@
+"""Normalise per-article rows into warehouse tables (polars).
+
+- people: one row per person across articles; "Putin" merges into "Vladimir Putin" when
+  the surname (or, for names like "Xi Jinping", the family name) is unique among full names;
+  the country is the most frequent one stated for the person;
+- syndication: articles sharing long passages form a story; a near-copy of an earlier
+  article gets ``duplicate_of`` so source counts can be honest;
+- summits: mentions of the same organisation in the same place (and compatible year) are
+  one summit; an unnamed "summit in Dushanbe" takes the name of the summit its story's other
+  copies name there (or of the only named summit in that city); the date comes from
+  whichever article pins it.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from datetime import date
+from typing import Any, Iterable
+
+import polars as pl
+
+from pipeline.extract.people import fold
+from pipeline.process import ArticleRows, shingles
+
+TABLES = ("articles", "summits", "people", "attendees", "meetings", "quotes", "statistics")
+
+
+def _id(prefix: str, *parts: Any) -> str:
+    raw = "|".join("" if p is None else str(p) for p in parts)
+    return f"{prefix}_" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[Any, Any] = {}
+
+    def find(self, x: Any) -> Any:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: Any, b: Any) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+# ---------------------------------------------------------------- syndication
+def syndication(articles: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, str | None]]:
+    """(story_id by article, duplicate_of by article).
+
+    Two articles are one story when they share at least two 8-word passages; an article is
+    a duplicate of another when most of its shingles are in the other (the earlier
+    published, else the longer, else the first by path is the original)."""
+    sh = {a["article_id"]: shingles(a["body_text"]) for a in articles}
+    uf = _UnionFind()
+    dup: dict[str, str | None] = {a["article_id"]: None for a in articles}
+    order = sorted(articles, key=lambda a: (a["published_date"] or date.max, -len(a["body_text"]), a["source_path"]))
+    index: dict[int, list[str]] = defaultdict(list)
+    for a in order:
+        aid = a["article_id"]
+        mine = sh[aid]
+        counts: Counter[str] = Counter()
+        for s in mine:
+            for other in index.get(s, ()):
+                counts[other] += 1
+        for other, shared in counts.items():
+            if shared >= 2:
+                uf.union(aid, other)
+            if (dup[aid] is None and mine and shared / len(mine) >= 0.6
+                    and not a["is_aggregator"] and not _is_aggregator(articles, other)):
+                dup[aid] = other
+        for s in mine:
+            index[s].append(aid)
+    story = {a["article_id"]: "st_" + uf.find(a["article_id"])[2:] for a in articles}
+    return story, dup
+
+
+def _is_aggregator(articles: list[dict[str, Any]], aid: str) -> bool:
+    return any(a["article_id"] == aid and a["is_aggregator"] for a in articles)
+
+
+# ---------------------------------------------------------------- people
+def _people(rows: list[ArticleRows]) -> tuple[pl.DataFrame, dict[tuple[str, int], str]]:
+    local = [p for r in rows for p in r.people]
+    full = {fold(p["name"]) for p in local if len(fold(p["name"]).split()) >= 2}
+    ends: dict[str, set[str]] = defaultdict(set)
+    for name in full:
+        toks = name.split()
+        ends[toks[-1]].add(name)
+        ends[toks[0]].add(name)
+    # Longer full names absorb shorter ones ("recep tayyip erdogan" absorbs "tayyip erdogan").
+    canonical: dict[str, str] = {}
+    for name in sorted(full, key=lambda n: -len(n.split())):
+        toks = name.split()
+        target = next((c for c in set(canonical.values())
+                       if c.split()[-len(toks):] == toks or c.split()[:len(toks)] == toks), None)
+        canonical[name] = target or name
+    for name in {fold(p["name"]) for p in local} - full:
+        cands = {canonical[n] for n in ends.get(name, ())}
+        canonical[name] = cands.pop() if len(cands) == 1 else name
+
+    by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for p in local:
+        by_key[canonical[fold(p["name"])]].append(p)
+    out, mapping = [], {}
+    for key, group in by_key.items():
+        names = Counter(p["name"] for p in group)
+        name = max(names, key=lambda n: (len(n.split()), names[n], n))
+        countries = Counter(p["country_code"] for p in group if p["country_code"])
+        roles = Counter(p["role"] for p in group if p["role"])
+        level_rank = {"head_of_state": 0, "head_of_government": 1, "org_head": 2, "minister": 3,
+                      "leader": 4, "official": 5}
+        levels = sorted((p["level"] for p in group if p["level"]), key=lambda lv: level_rank.get(lv, 9))
+        aliases = sorted({a for p in group for a in p["aliases"]} | set(names) - {name})
+        pid = _id("p", key)
+        out.append({
+            "person_id": pid, "name": name,
+            "country_code": countries.most_common(1)[0][0] if countries else None,
+            "role": roles.most_common(1)[0][0] if roles else None,
+            "level": levels[0] if levels else None,
+            "aliases": [a for a in aliases if a != name],
+            "article_ids": sorted({p["article_id"] for p in group}),
+        })
+        for p in group:
+            mapping[(p["article_id"], p["local_id"])] = pid
+    schema = {"person_id": pl.Utf8, "name": pl.Utf8, "country_code": pl.Utf8, "role": pl.Utf8,
+              "level": pl.Utf8, "aliases": pl.List(pl.Utf8), "article_ids": pl.List(pl.Utf8)}
+    return pl.DataFrame(out, schema=schema).sort("person_id"), mapping
+
+
+# ---------------------------------------------------------------- summits
+def _summits(rows: list[ArticleRows], story: dict[str, str]) -> tuple[pl.DataFrame, dict[tuple[str, int], str]]:
+    mentions = [s for r in rows for s in r.summits]
+    # Unnamed summits take the organisation of a same-city summit in the same story,
+    # else of the only named summit in that city.
+    named_by_city: dict[str, set[str]] = defaultdict(set)
+    named_by_story_city: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for s in mentions:
+        if s["organization"] and s["city"]:
+            named_by_city[s["city"]].add(s["organization"])
+            named_by_story_city[(story[s["article_id"]], s["city"])].add(s["organization"])
+    for s in mentions:
+        if s["organization"] is None and s["city"]:
+            cands = named_by_story_city.get((story[s["article_id"]], s["city"])) or named_by_city.get(s["city"], set())
+            if len(cands) == 1:
+                s["organization"] = next(iter(cands))
+                s["name"] = f"{s['organization']} summit in {s['city']}"
+    # Group by organisation + place; split a group by year when its dated members disagree.
+    groups: dict[tuple[Any, Any], list[dict[str, Any]]] = defaultdict(list)
+    for s in mentions:
+        place = s["city"] or s["country_code"]
+        key = (s["organization"], place) if (s["organization"] or place) else (None, s["article_id"])
+        groups[key].append(s)
+    out, mapping = [], {}
+    for (org, place), group in groups.items():
+        years = sorted({_year(s) for s in group if _year(s)})
+        buckets: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
+        for s in group:
+            y = _year(s)
+            buckets[y if y else (years[0] if len(years) == 1 else None)].append(s)
+        for year, members in buckets.items():
+            starts = [s["start_date"] for s in members if s["start_date"]]
+            ends = [s["end_date"] or s["start_date"] for s in members if s["start_date"]]
+            city = Counter(s["city"] for s in members if s["city"]).most_common(1)
+            country = Counter(s["country_code"] for s in members if s["country_code"]).most_common(1)
+            edition = Counter(s["edition"] for s in members if s["edition"]).most_common(1)
+            sid = _id("s", org, place, year)
+            city_name = city[0][0] if city else None
+            name = " ".join(x for x in [edition[0][0] if edition else None, org or "Summit"] if x)
+            if org:
+                name += " summit"
+            if city_name:
+                name += f" in {city_name}"
+            if year:
+                name += f" ({year})"
+            out.append({
+                "summit_id": sid, "organization": org, "name": name[0].upper() + name[1:],
+                "edition": edition[0][0] if edition else None, "city": city_name,
+                "country_code": country[0][0] if country else None,
+                "start_date": min(starts) if starts else None, "end_date": max(ends) if ends else None,
+                "year": year, "article_ids": sorted({s["article_id"] for s in members}),
+            })
+            for s in members:
+                mapping[(s["article_id"], s["local_id"])] = sid
+    schema = {"summit_id": pl.Utf8, "organization": pl.Utf8, "name": pl.Utf8, "edition": pl.Utf8,
+              "city": pl.Utf8, "country_code": pl.Utf8, "start_date": pl.Date, "end_date": pl.Date,
+              "year": pl.Int32, "article_ids": pl.List(pl.Utf8)}
+    return pl.DataFrame(out, schema=schema).sort("summit_id"), mapping
+
+
+def _year(s: dict[str, Any]) -> int | None:
+    if s["start_date"]:
+        return s["start_date"].year
+    return s["year"]
+
+
+# ---------------------------------------------------------------- all tables
+def normalise(rows: Iterable[ArticleRows]) -> dict[str, pl.DataFrame]:
+    rows = sorted(rows, key=lambda r: r.article["source_path"])
+    articles = [dict(r.article) for r in rows]
+    story, dup = syndication(articles)
+    for a in articles:
+        a["story_id"] = story[a["article_id"]]
+        a["duplicate_of"] = dup[a["article_id"]]
+    people, pmap = _people(rows)
+    summits, smap = _summits(rows, story)
+
+    def sid(article_id: str, local: int | None) -> str | None:
+        return None if local is None else smap.get((article_id, local))
+
+    persons = {r["person_id"]: r for r in people.iter_rows(named=True)}
+    att: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in rows:
+        for a in r.attendees:
+            s = sid(a["article_id"], a["summit_local_id"])
+            p = pmap.get((a["article_id"], a["person_local_id"]))
+            if s and p:
+                att[(s, p)].add(a["article_id"])
+    attendees = pl.DataFrame([
+        {"summit_id": s, "person_id": p, "name": persons[p]["name"], "country_code": persons[p]["country_code"],
+         "role": persons[p]["role"], "article_ids": sorted(ids)}
+        for (s, p), ids in sorted(att.items())
+    ], schema={"summit_id": pl.Utf8, "person_id": pl.Utf8, "name": pl.Utf8, "country_code": pl.Utf8,
+               "role": pl.Utf8, "article_ids": pl.List(pl.Utf8)})
+
+    meet: dict[tuple[str | None, str, str], set[str]] = defaultdict(set)
+    for r in rows:
+        for m in r.meetings:
+            a = pmap.get((m["article_id"], m["a_local_id"]))
+            b = pmap.get((m["article_id"], m["b_local_id"]))
+            if not a or not b or a == b:
+                continue
+            a, b = sorted((a, b))
+            meet[(sid(m["article_id"], m["summit_local_id"]), a, b)].add(m["article_id"])
+    meetings = pl.DataFrame([
+        {"meeting_id": _id("m", s, a, b), "summit_id": s, "person_a_id": a, "person_a": persons[a]["name"],
+         "person_b_id": b, "person_b": persons[b]["name"], "article_ids": sorted(ids)}
+        for (s, a, b), ids in sorted(meet.items(), key=lambda kv: (kv[0][0] or "", kv[0][1], kv[0][2]))
+    ], schema={"meeting_id": pl.Utf8, "summit_id": pl.Utf8, "person_a_id": pl.Utf8, "person_a": pl.Utf8,
+               "person_b_id": pl.Utf8, "person_b": pl.Utf8, "article_ids": pl.List(pl.Utf8)})
+
+    quotes = pl.DataFrame([
+        {"quote_id": _id("q", q["article_id"], q["char_start"]), "article_id": q["article_id"],
+         "summit_id": sid(q["article_id"], q["summit_local_id"]),
+         "speaker_person_id": pmap.get((q["article_id"], q["person_local_id"])) if q["person_local_id"] is not None else None,
+         "speaker": (persons[pmap[(q["article_id"], q["person_local_id"])]]["name"]
+                     if q["person_local_id"] is not None and (q["article_id"], q["person_local_id"]) in pmap
+                     else q["speaker"]),
+         "text": q["text"], "char_start": q["char_start"], "char_end": q["char_end"], "cue": q["cue"]}
+        for r in rows for q in r.quotes
+    ], schema={"quote_id": pl.Utf8, "article_id": pl.Utf8, "summit_id": pl.Utf8, "speaker_person_id": pl.Utf8,
+               "speaker": pl.Utf8, "text": pl.Utf8, "char_start": pl.Int64, "char_end": pl.Int64, "cue": pl.Utf8})
+
+    statistics = pl.DataFrame([
+        {"statistic_id": _id("n", s["article_id"], s["char_start"]), "article_id": s["article_id"],
+         "summit_id": sid(s["article_id"], s["summit_local_id"]), "value": s["value"], "unit": s["unit"],
+         "text": s["text"], "qualifier": s["qualifier"], "context": s["context"],
+         "char_start": s["char_start"], "char_end": s["char_end"]}
+        for r in rows for s in r.statistics
+    ], schema={"statistic_id": pl.Utf8, "article_id": pl.Utf8, "summit_id": pl.Utf8, "value": pl.Float64,
+               "unit": pl.Utf8, "text": pl.Utf8, "qualifier": pl.Utf8, "context": pl.Utf8,
+               "char_start": pl.Int64, "char_end": pl.Int64})
+
+    article_schema = {
+        "article_id": pl.Utf8, "source_path": pl.Utf8, "sha256": pl.Utf8, "format": pl.Utf8,
+        "encoding": pl.Utf8, "size_bytes": pl.Int64, "outlet": pl.Utf8, "title": pl.Utf8,
+        "published_date": pl.Date, "date_method": pl.Utf8, "byline": pl.Utf8, "language": pl.Utf8,
+        "dateline": pl.Utf8, "wire": pl.Utf8, "is_aggregator": pl.Boolean, "body_text": pl.Utf8,
+        "story_id": pl.Utf8, "duplicate_of": pl.Utf8,
+    }
+    articles_df = pl.DataFrame(articles, schema=article_schema)
+    return {
+        "articles": articles_df,
+        "summits": summits,
+        "people": people.drop("article_ids"),
+        "attendees": attendees,
+        "meetings": meetings,
+        "quotes": quotes,
+        "statistics": statistics,
+    }

@@ -1,0 +1,115 @@
+"""One document in, plain rows out: clean, then extract (no Dagster, no DuckDB).
+
+The rows are per-article and local (people are named, not yet given global ids); the
+normalisation step (:mod:`pipeline.normalise`) merges them across articles.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pipeline.clean.page import CleanedPage
+from pipeline.extract.article import ArticleFacts, extract_article
+from pipeline.ingest import Document
+
+
+def clean_document(doc: Document) -> CleanedPage:
+    if doc.format == "html":
+        from pipeline.clean.html import clean_html
+
+        return clean_html(doc.text)
+    from pipeline.clean.text import clean_text_dump
+
+    return clean_text_dump(doc.text)
+
+
+def article_id_for(source_path: str) -> str:
+    """Stable across runs: derived from the file's place under the input root."""
+    return "a_" + hashlib.sha1(source_path.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class ArticleRows:
+    article: dict[str, Any]
+    people: list[dict[str, Any]] = field(default_factory=list)
+    summits: list[dict[str, Any]] = field(default_factory=list)
+    attendees: list[dict[str, Any]] = field(default_factory=list)
+    meetings: list[dict[str, Any]] = field(default_factory=list)
+    quotes: list[dict[str, Any]] = field(default_factory=list)
+    statistics: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _surface_forms(body: str, mentions: list[tuple[int, int]]) -> list[str]:
+    seen: list[str] = []
+    for s, e in mentions:
+        form = body[s:e]
+        if form not in seen:
+            seen.append(form)
+    return seen
+
+
+def process_document(doc: Document, today: date | None = None) -> ArticleRows:
+    page = clean_document(doc)
+    published = page.published_date
+    if published is not None and today is not None and published > today:
+        published = None
+    facts: ArticleFacts = extract_article(page.body, published)
+    aid = article_id_for(doc.source_path)
+    body = page.body
+    article = {
+        "article_id": aid,
+        "source_path": doc.source_path,
+        "sha256": doc.sha256,
+        "format": doc.format,
+        "encoding": doc.encoding,
+        "size_bytes": doc.size,
+        "outlet": page.outlet,
+        "title": page.title,
+        "published_date": published,
+        "date_method": page.date_method if published else None,
+        "byline": page.byline,
+        "language": page.language,
+        "dateline": page.dateline,
+        "wire": page.wire,
+        "is_aggregator": bool(page.is_aggregator),
+        "body_text": body,
+    }
+    rows = ArticleRows(article)
+    for i, p in enumerate(facts.people):
+        rows.people.append({
+            "article_id": aid, "local_id": i, "name": p.name, "role": p.role, "level": p.level,
+            "country_code": p.country, "former": p.former, "aliases": _surface_forms(body, p.mentions),
+        })
+    for k, s in enumerate(facts.summits):
+        rows.summits.append({
+            "article_id": aid, "local_id": k, "organization": s.organization, "name": s.name,
+            "edition": s.edition, "city": s.city, "country_code": s.country, "start_date": s.start_date,
+            "end_date": s.end_date, "year": s.year, "weight": s.weight, "is_main": k == 0,
+        })
+    main = 0 if facts.summits else None
+    for i in facts.attendees:
+        rows.attendees.append({"article_id": aid, "summit_local_id": main, "person_local_id": i})
+    for m in facts.meetings:
+        rows.meetings.append({"article_id": aid, "summit_local_id": main, "a_local_id": m.a,
+                              "b_local_id": m.b, "char_start": m.start, "char_end": m.end})
+    for q in facts.quotes:
+        rows.quotes.append({
+            "article_id": aid, "summit_local_id": main, "person_local_id": q.person,
+            "speaker": q.speaker, "text": q.text, "char_start": q.start, "char_end": q.end, "cue": q.cue,
+        })
+    for s in facts.statistics:
+        rows.statistics.append({
+            "article_id": aid, "summit_local_id": main, "value": s.value, "unit": s.unit, "text": s.text,
+            "qualifier": s.qualifier, "context": body[s.sentence_start:s.sentence_end],
+            "char_start": s.start, "char_end": s.end,
+        })
+    return rows
+
+
+def shingles(text: str, n: int = 8) -> set[int]:
+    words = re.findall(r"\w+", text.lower())
+    return {zlib.crc32(" ".join(words[i:i + n]).encode()) for i in range(max(0, len(words) - n + 1))}
