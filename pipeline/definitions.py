@@ -1,0 +1,31 @@
+"""The single Dagster ``Definitions`` of summit-etl (the UI, the CLI and the tests load it)."""
+from __future__ import annotations
+
+import dagster as dg
+
+from pipeline.assets import ALL_ASSETS, ALL_CHECKS, SummitSettings
+from pipeline.settings import Settings
+
+JOB_NAME = "summit_etl_job"
+
+
+def build_definitions(settings: Settings | None = None) -> dg.Definitions:
+    settings = settings or Settings.from_env()
+    job = dg.define_asset_job(JOB_NAME, selection=dg.AssetSelection.all(),
+                              executor_def=dg.in_process_executor,
+                              description="Ingest, clean, extract, normalise and publish the warehouse.")
+    return dg.Definitions(
+        assets=ALL_ASSETS,
+        asset_checks=ALL_CHECKS,
+        jobs=[job],
+        schedules=[dg.ScheduleDefinition(name="nightly_summit_etl", job=job, cron_schedule="0 2 * * *")],
+        resources={"settings": SummitSettings(
+            input_dir=str(settings.input_dir),
+            warehouse_path=str(settings.warehouse_path),
+            exports_dir=str(settings.exports_dir),
+        )},
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions()
