@@ -1,0 +1,907 @@
+"""HTML page -> :class:`CleanedPage`: the article body plus the metadata the page states.
+
+The cleaner uses general signals only (no per-site rules):
+
+1. Metadata (JSON-LD, ``<meta>``, ``<title>``, ``<html lang>``) is read with regular
+   expressions from the raw page, then ``<script>``, ``<style>``, ``<svg>``,
+   ``<noscript>``, ``<template>`` and HTML comments are stripped before parsing, so
+   they never become Python objects (the parse dominates the run time).
+2. BeautifulSoup (lxml backend) parses the rest. One recursive pass drops
+   non-content tags (nav, aside, footer, iframe, small forms, ...), hidden elements
+   and elements whose class/id/role name boilerplate (comments, sharing, related
+   articles, newsletter boxes, captions, bylines, ...), and computes every element's
+   text and link-text lengths bottom-up, once.
+3. A readability-style content score (text length, commas, link density,
+   class/id hints) picks the best container and the siblings that score well.
+4. The chosen container is emitted block by block (p, h2-h6, li, blockquote,
+   pre, ...), link-dense blocks and short boilerplate lines are left out, and the
+   paragraphs are normalised with :func:`pipeline.textnorm.join_paragraphs`.
+
+:func:`clean_html` is deterministic and never raises: garbage in, empty body out.
+"""
+from __future__ import annotations
+
+import html as _htmllib
+import json
+import re
+import sys
+from datetime import date
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import Comment, Doctype, ProcessingInstruction, CData, Declaration
+
+from pipeline.clean.page import CleanedPage
+from pipeline.textnorm import join_paragraphs, normalise_line
+
+__all__ = ["clean_html", "extract_body"]
+
+# --------------------------------------------------------------------------- regexes
+
+_JSONLD_RE = re.compile(
+    r"<script\b[^>]*type\s*=\s*[\"']?application/ld\+json[\"']?[^>]*>(.*?)</script\s*>",
+    re.S | re.I)
+_STRIP_RE = re.compile(
+    r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<svg\b.*?</svg\s*>"
+    r"|<noscript\b.*?</noscript\s*>|<template\b.*?</template\s*>|<!--.*?-->",
+    re.S | re.I)
+_HEAD_RE = re.compile(r"<head\b.*?</head\s*>", re.S | re.I)
+# Elements that are dropped anyway, removed before parsing (same-name nesting is rare).
+_PRESTRIP_RE = re.compile(
+    r"<(nav|aside|footer|iframe|select|button|figcaption|picture|video|audio|map|object"
+    r"|textarea)\b.*?</\1\s*>|<(?:img|input|link|meta|source|wbr|col)\b[^>]*>", re.S | re.I)
+# Only the attributes the cleaner reads survive into the parse (shortens it a lot).
+_TAG_ATTRS_RE = re.compile(r"<([a-zA-Z][\w:-]*)\s([^<>]*)>")
+_KEEP_ATTR_RE = re.compile(
+    r"""(?:^|\s)(?:(?:class|id|role|itemprop|style|datetime|aria-hidden)\s*=\s*"""
+    r"""(?:"[^"]*"|'[^']*'|[^\s>"']+)|hidden(?=\s|/|$))""", re.I)
+
+
+def _keep_attrs(m: re.Match) -> str:
+    kept = _KEEP_ATTR_RE.findall(m.group(2))
+    if not kept:
+        return "<" + m.group(1) + ">"
+    return "<" + m.group(1) + " " + " ".join(k.strip() for k in kept) + ">"
+
+
+_META_RE = re.compile(r"<meta\b([^>]*)>", re.I)
+_BODY_META_RE = re.compile(r"<meta\b([^>]*\bitemprop\b[^>]*)>", re.I)
+_ATTR_RE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
+_TITLE_RE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.S | re.I)
+_HTML_TAG_RE = re.compile(r"<html\b([^>]*)>", re.I)
+_LINK_TAG_RE = re.compile(r"<link\b([^>]*)>", re.I)
+
+# Elements that are never article text.
+_DROP_TAGS = frozenset({
+    "script", "style", "noscript", "svg", "iframe", "nav", "aside", "footer",
+    "button", "select", "option", "input", "textarea", "label", "object", "embed",
+    "canvas", "video", "audio", "map", "dialog", "menu", "figcaption", "template",
+    "head", "title", "meta", "link", "base", "picture", "source", "track",
+})
+# Dropped only when they hold little text (sites wrap whole pages in <form>/<header>).
+_DROP_IF_SMALL = frozenset({"form", "header"})
+
+_BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "main", "blockquote", "pre", "ul", "ol", "li",
+    "dl", "dt", "dd", "table", "tr", "td", "th", "tbody", "thead", "tfoot", "caption",
+    "h1", "h2", "h3", "h4", "h5", "h6", "figure", "address", "center", "hr", "br",
+    "header", "form", "fieldset", "details", "summary", "body", "html",
+})
+_PARA_TAGS = frozenset({"p", "pre", "td", "blockquote", "li", "dd"})
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+# Boilerplate names in class/id/role (matched on the lower-cased string).
+_NEG_STRONG = re.compile(
+    r"comment|disqus|share|sharing|social|related|newsletter|subscri|promo|advert"
+    r"|\bads?\b|\bad[-_]|[-_]ads?\b|adslot|dfp|gpt-|cookie|consent|gdpr|breadcrumb"
+    r"|caption|byline|\bauthor|credit|\btags?\b|tag-?list|taglist|keywords|sidebar"
+    r"|\bmenu|widget|popup|modal|overlay|outbrain|taboola|recommend|sponsor|banner"
+    r"|masthead|signup|sign-up|paywall|meter|toolbar|skip-?link|\bnav|navbar|pagination"
+    r"|pager|print-?only|screen-?reader|sr-only|visually-?hidden|\bhidden\b|offscreen"
+    r"|most-?(read|popular|viewed)|trending|more-?(stories|news|from)|read-?more|readmore"
+    r"|also-?read|see-?also|further-?reading|next-?(article|story|post)|prev-?(article|post)"
+    r"|rating|\bvote|poll\b|\bbio\b|about-?the-?author|author-?(box|info|bio)|dateline-?meta"
+    r"|timestamp|publish(ed)?-?date|\bdate\b|\bmeta\b|post-?meta|entry-?meta|article-?meta"
+    r"|story-?meta|\bfooter|\bheader|site-?header|copyright|disclaimer|\blegal|follow"
+    r"|\bicon|\blogo|login|register|\bjump|\bshop|affiliate|\bcta\b|call-?to-?action"
+    r"|\btools\b|\bbadge|\blabel\b|kicker|eyebrow|\bflag\b|\balert|notification|tip-?box"
+    r"|\btips?\b|newsletter|email-?(signup|form)|\bvideo|player|gallery|slideshow|carousel")
+_POS = re.compile(
+    r"article|\bbody|content|entry|main|post|story|text|blog|hentry|prose|paragraph"
+    r"|rich-?text|\bcopy\b|detail")
+# WordPress & co. put taxonomy classes on the article wrapper itself.
+_TAXONOMY_CLASS = re.compile(
+    r"^(?:tag|category|categories|status|format|type|author|comments?|post-?format|has"
+    r"|section|topic|template|page-?template|single|layout)[-_]")
+_POS_WEIGHT = re.compile(r"article|\bbody|content|entry|main|post|story|text|hentry|prose"
+                         r"|rich-?text")
+_NEG_WEIGHT = re.compile(r"comment|share|social|related|sidebar|footer|header|menu|nav"
+                         r"|promo|advert|widget|meta|byline|caption|recommend|teaser|card"
+                         r"|list|feed|rail|module|aside|links")
+# Dates inside these belong to something else than the article (comments, captions, teasers).
+_FOREIGN_DATES = re.compile(r"comment|caption|related|recommend|sidebar|promo|more|trending"
+                            r"|popular|widget|footer|teaser|card|list|feed|rail|gallery|video")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w")
+
+_BOILER_LINE = re.compile(
+    r"^(?:advertisement|advertisements?|advert|adverts|anzeige|werbung|publicidade|publicidad"
+    r"|publicité|pubblicità|реклама|sponsored|ad|continue reading|read more|read next"
+    r"|related|related (?:articles?|stories|news|content|coverage|posts?|links)"
+    r"|share(?: this)?(?: (?:article|story|post|page))?|share on \w+|tweet|email|print"
+    r"|comments?|\d+ comments?|leave a (?:comment|reply)|subscribe(?: now)?|sign up"
+    r"|follow us(?: on \w+)?|click here.*|photo|image|video|watch|listen|skip to .*"
+    r"|more (?:on|from|about) .{0,60}|see also|you may also like|recommended"
+    r"|(?:also )?read also|most (?:read|popular|viewed)|trending|loading\.*|tags?:?.*"
+    r"|(?:this|the) story (?:continues|is continued) below.*|story continues below.*"
+    r"|article continues below.*|scroll (?:down|to continue).*)$", re.I)
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _attrs(s: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in _ATTR_RE.finditer(s):
+        k = m.group(1).lower()
+        if k not in out:
+            v = m.group(2) if m.group(2) is not None else (
+                m.group(3) if m.group(3) is not None else m.group(4))
+            out[k] = _htmllib.unescape(v or "").strip()
+    return out
+
+
+def _clean_inline(s: str) -> str:
+    return normalise_line(_htmllib.unescape(re.sub(r"<[^>]+>", " ", s or "")))
+
+
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
+_MONTH_WORD = (r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?"
+               r"|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d?)-(\d\d?)(?!\d)")
+_SLASH_YMD = re.compile(r"(?<!\d)((?:19|20)\d\d)[/.](\d\d?)[/.](\d\d?)(?!\d)")
+_COMPACT = re.compile(r"^((?:19|20)\d\d)(\d\d)(\d\d)(?:\D|$)")
+_MDY = re.compile(_MONTH_WORD + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)", re.I)
+_DMY = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?" + _MONTH_WORD
+                  + r",?\s+((?:19|20)\d\d)", re.I)
+_UPDATED = re.compile(r"updat|modif|edited|revis|last[- ]?changed|aktualisiert|actualiz"
+                      r"|mis à jour|mise à jour|aggiornat", re.I)
+
+
+def _mk_date(y: int, m: int, d: int) -> date | None:
+    try:
+        dt = date(y, m, d)
+    except ValueError:
+        return None
+    if dt > date.today() or dt.year < 1990:
+        return None
+    return dt
+
+
+def parse_date(text: str | None) -> date | None:
+    """An ISO-like or English month-name date found in ``text`` (never a future one)."""
+    if not text:
+        return None
+    text = text.strip()
+    m = _ISO_DATE.search(text) or _SLASH_YMD.search(text)
+    if m:
+        return _mk_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = _COMPACT.match(text)
+    if m:
+        return _mk_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = _MDY.search(text)
+    if m:
+        return _mk_date(int(m.group(3)), _MONTHS[m.group(1)[:3].lower()], int(m.group(2)))
+    m = _DMY.search(text)
+    if m:
+        return _mk_date(int(m.group(3)), _MONTHS[m.group(2)[:3].lower()], int(m.group(1)))
+    return None
+
+
+# --------------------------------------------------------------------------- JSON-LD
+
+_ARTICLE_TYPES = re.compile(r"article|posting|report|blog|webpage|creativework", re.I)
+
+
+def _jsonld_objects(raw_html: str) -> list[dict]:
+    objs: list[dict] = []
+    for m in _JSONLD_RE.finditer(raw_html):
+        txt = m.group(1).strip()
+        if txt.startswith("<!--"):
+            txt = txt[4:]
+        if txt.endswith("-->"):
+            txt = txt[:-3]
+        try:
+            data = json.loads(txt)
+        except Exception:
+            try:
+                data = json.loads(re.sub(r"[\x00-\x1f]", " ", txt))
+            except Exception:
+                continue
+        stack = [data]
+        while stack:
+            x = stack.pop()
+            if isinstance(x, list):
+                stack.extend(reversed(x))
+            elif isinstance(x, dict):
+                objs.append(x)
+                g = x.get("@graph")
+                if isinstance(g, (list, dict)):
+                    stack.append(g)
+                me = x.get("mainEntity")
+                if isinstance(me, dict):
+                    stack.append(me)
+    return objs
+
+
+def _ld_type(o: dict) -> str:
+    t = o.get("@type")
+    if isinstance(t, list):
+        return " ".join(str(x) for x in t)
+    return str(t or "")
+
+
+def _names(v) -> list[str]:
+    out: list[str] = []
+    if isinstance(v, str):
+        out.append(v)
+    elif isinstance(v, dict):
+        n = v.get("name")
+        if isinstance(n, str):
+            out.append(n)
+        elif isinstance(n, list):
+            out.extend(x for x in n if isinstance(x, str))
+    elif isinstance(v, list):
+        for x in v:
+            out.extend(_names(x))
+    return [normalise_line(x) for x in out if x and x.strip()]
+
+
+# --------------------------------------------------------------------------- metadata
+
+class _Meta:
+    __slots__ = ("props", "ld", "title_tag", "lang")
+
+    def __init__(self, raw: str) -> None:
+        head_end = raw.lower().find("</head")
+        scope = raw if head_end < 0 else raw[: head_end + 7]
+        props: dict[str, list[str]] = {}
+        for m in _META_RE.finditer(scope if head_end >= 0 else raw[:400000]):
+            a = _attrs(m.group(1))
+            key = a.get("property") or a.get("name") or a.get("itemprop") or a.get("http-equiv")
+            if key and "content" in a:
+                props.setdefault(key.lower().strip(), []).append(a["content"])
+        # itemprop metas may also sit in the body
+        if head_end >= 0:
+            for m in _BODY_META_RE.finditer(raw, head_end):
+                a = _attrs(m.group(1))
+                key = a.get("itemprop") or a.get("property")
+                if key and "content" in a:
+                    props.setdefault(key.lower().strip(), []).append(a["content"])
+        self.props = props
+        self.ld = _jsonld_objects(raw)
+        t = _TITLE_RE.search(scope)
+        self.title_tag = _clean_inline(t.group(1)) if t else None
+        m = _HTML_TAG_RE.search(raw)
+        self.lang = None
+        if m:
+            a = _attrs(m.group(1))
+            self.lang = a.get("lang") or a.get("xml:lang")
+
+    def get(self, *keys: str) -> str | None:
+        for k in keys:
+            for v in self.props.get(k, ()):
+                v = normalise_line(v)
+                if v:
+                    return v
+        return None
+
+
+def _split_title(t: str) -> tuple[str, str | None]:
+    """'Headline | Site' -> ('Headline', 'Site')."""
+    for sep in (" | ", " - ", " – ", " — ", " :: ", " · ", " • "):
+        if sep in t:
+            head, _, tail = t.rpartition(sep)
+            if head and tail and len(tail) <= 40 and len(tail) < len(head):
+                return head.strip(), tail.strip()
+    return t, None
+
+
+def _lang_norm(v: str | None) -> str | None:
+    if not v:
+        return None
+    v = v.strip().replace("_", "-").split(",")[0].strip()
+    m = re.match(r"^([A-Za-z]{2,3})(?:-|$)", v)
+    return m.group(1).lower() if m else None
+
+
+# --------------------------------------------------------------------------- tree pass
+
+def _is_hidden(tag: Tag) -> bool:
+    a = tag.attrs
+    if "hidden" in a:
+        return True
+    if a.get("aria-hidden") == "true":
+        return True
+    st = a.get("style")
+    return bool(st) and bool(_HIDDEN_STYLE.search(st))
+
+
+def _name_string(tag: Tag) -> str:
+    a = tag.attrs
+    cls = a.get("class")
+    if cls:
+        if isinstance(cls, list):
+            cls = " ".join(cls)
+        cls_s = " ".join(c for c in cls.split() if not _TAXONOMY_CLASS.match(c.lower()))
+    else:
+        cls_s = ""
+    idv = a.get("id") or ""
+    role = a.get("role") or ""
+    itemprop = a.get("itemprop") or ""
+    return f"{cls_s} {idv} {role} {itemprop}".lower().replace("_", "-")
+
+
+def _time_is_update(t: Tag, parent: Tag) -> bool:
+    """Is this <time> an "Updated"/"Modified" stamp (by its names or the words before it)?"""
+    ctx = _name_string(t) + " " + _name_string(parent)
+    prev = t.previous_sibling
+    if isinstance(prev, NavigableString):
+        ctx += " " + str(prev)[-40:]
+    elif isinstance(prev, Tag):
+        ctx += " " + prev.get_text(" ", strip=True)[-40:]
+    return bool(_UPDATED.search(ctx))
+
+
+class _Extractor:
+    """One post-order pass over the tree: drops boilerplate, measures text bottom-up.
+
+    ``stats[id(tag)]`` = [text_len, link_len, commas, inline_len, prose_len] where
+    ``inline_len`` is the text not inside a block-level child and ``prose_len`` sums
+    the inline text of the low-link-density paragraphs (>= 80 chars) in the subtree.
+    """
+
+    def __init__(self) -> None:
+        self.stats: dict[int, list] = {}
+        self.dropped: set[int] = set()
+        self.byline_texts: list[str] = []
+        self.time_tags: list[tuple[str, str, bool]] = []  # (datetime attr, text, updated?)
+        self.paras: list[Tag] = []
+        self.candidates: list[tuple] = []
+
+    def walk(self, tag: Tag, in_link: bool = False) -> list:
+        text_len = link_len = commas = 0
+        inline_len = inline_link = inline_commas = 0
+        prose = inline_prose = 0
+        lead = None  # does the element's first text sit inside a link?
+        is_link = in_link or tag.name == "a"
+        for child in tag.contents:
+            if type(child) is NavigableString:
+                s = child.strip()
+                if s:
+                    if lead is None:
+                        lead = is_link
+                    n = len(s)
+                    c = s.count(",") + s.count("\u060c") + s.count("\uff0c") + s.count("\u3001")
+                    text_len += n
+                    inline_len += n
+                    commas += c
+                    inline_commas += c
+                    if is_link:
+                        link_len += n
+                        inline_link += n
+            elif isinstance(child, Tag):
+                cname = child.name
+                if cname in _DROP_TAGS:
+                    self.dropped.add(id(child))
+                    continue
+                if cname == "time":
+                    self.time_tags.append((child.get("datetime") or "",
+                                           child.get_text(" ", strip=True)[:80],
+                                           _time_is_update(child, tag)))
+                attrs = child.attrs
+                neg = False
+                if attrs:
+                    if _is_hidden(child):
+                        self.dropped.add(id(child))
+                        continue
+                    if cname not in ("article", "main", "body", "html"):
+                        ns = _name_string(child)
+                        if ns.strip() and _NEG_STRONG.search(ns):
+                            neg = ns
+                if not neg and cname in _DROP_IF_SMALL:
+                    neg = " "
+                mark = len(self.paras)
+                tmark = len(self.time_tags)
+                st = self.walk(child, is_link)
+                if neg:
+                    if neg != " " and len(self.time_tags) > tmark and _UPDATED.search(neg):
+                        for k in range(tmark, len(self.time_tags)):
+                            d, t, _ = self.time_tags[k]
+                            self.time_tags[k] = (d, t, True)
+                    self.candidates.append((child, neg, st, mark, len(self.paras),
+                                            tmark, len(self.time_tags)))
+                text_len += st[0]
+                link_len += st[1]
+                commas += st[2]
+                prose += st[4]
+                if lead is None and st[0]:
+                    lead = st[7]
+                if cname not in _BLOCK_TAGS:
+                    inline_prose += st[4]
+                    inline_len += st[0]
+                    inline_link += st[1]
+                    inline_commas += st[2]
+        if inline_len >= 25 and tag.name in _BLOCK_TAGS and tag.name not in ("body", "html"):
+            self.paras.append(tag)
+            if inline_len >= 80 and inline_link < 0.3 * inline_len:
+                prose += inline_len - inline_prose
+        st = [text_len, link_len, commas, inline_len, prose, inline_link, inline_commas,
+              bool(lead)]
+        self.stats[id(tag)] = st
+        return st
+
+    def decide(self, root: Tag) -> None:
+        """Drop the boilerplate-named elements, unless one holds most of the page's prose."""
+        total = self.stats[id(root)][4]
+        stats = self.stats
+        dropped = self.dropped
+        drop_paras: list[tuple[int, int]] = []
+        drop_times: list[tuple[int, int]] = []
+        for child, ns, st, p0, p1, t0, t1 in reversed(self.candidates):  # outer first
+            anc = child.parent
+            inside = False
+            while anc is not None:
+                if id(anc) in dropped:
+                    inside = True
+                    break
+                anc = anc.parent
+            if inside:
+                continue
+            prose = st[4]
+            if ns == " ":  # <header>/<form> without a boilerplate name
+                keep = prose >= 400 or (prose and prose >= 0.5 * total)
+            elif ("comment" in ns or "disqus" in ns) and not _POS.search(ns):
+                keep = False
+            else:
+                keep = prose >= 0.5 * total and prose > 0
+            if keep:
+                continue
+            dropped.add(id(child))
+            drop_paras.append((p0, p1))
+            if ns != " ":
+                if "byline" in ns or "author" in ns:
+                    txt = child.get_text(" ", strip=True)
+                    if txt and len(txt) < 200:
+                        self.byline_texts.append(txt)
+                if _FOREIGN_DATES.search(ns):
+                    drop_times.append((t0, t1))
+            # take its text out of every ancestor
+            d0, d1, d2, d4 = st[0], st[1], st[2], st[4]
+            parent = child.parent
+            inline = child.name not in _BLOCK_TAGS
+            while parent is not None:
+                pst = stats.get(id(parent))
+                if pst is None:
+                    break
+                pst[0] -= d0
+                pst[1] -= d1
+                pst[2] -= d2
+                pst[4] -= d4
+                if inline:
+                    pst[3] -= d0
+                    pst[5] -= d1
+                    pst[6] -= d2
+                    inline = parent.name not in _BLOCK_TAGS
+                parent = parent.parent
+        if drop_paras:
+            bad = set()
+            for p0, p1 in drop_paras:
+                bad.update(range(p0, p1))
+            self.paras = [p for k, p in enumerate(self.paras) if k not in bad]
+        if drop_times:
+            bad = set()
+            for t0, t1 in drop_times:
+                bad.update(range(t0, t1))
+            self.time_tags = [t for k, t in enumerate(self.time_tags) if k not in bad]
+
+
+def _weight(tag: Tag) -> float:
+    ns = _name_string(tag)
+    if not ns.strip():
+        return 0.0
+    w = 0.0
+    if _POS_WEIGHT.search(ns):
+        w += 25
+    if _NEG_WEIGHT.search(ns):
+        w -= 25
+    return w
+
+
+def _gain(st: list) -> float:
+    text, link, prose = st[0], st[1], st[4]
+    return prose - 0.3 * max(0, text - prose - link) - 1.0 * link
+
+
+def _choose(ex: _Extractor, body: Tag) -> list[Tag]:
+    stats = ex.stats
+    scores: dict[int, float] = {}
+    nodes: dict[int, Tag] = {}
+    for p in ex.paras:
+        st = stats[id(p)]
+        tl = st[3]
+        if tl < 25:
+            continue
+        ld = st[5] / tl
+        if ld > 0.5:
+            continue
+        s = 1 + st[6] + min(tl / 100.0, 3.0)
+        if p.name in ("div", "section", "article", "main", "td"):
+            pid = id(p)
+            if pid not in scores:
+                nodes[pid] = p
+                scores[pid] = _weight(p) + 5
+            scores[pid] += s
+        parent = p.parent
+        level = 0
+        while parent is not None and isinstance(parent, Tag) and level < 3:
+            pid = id(parent)
+            if pid not in scores:
+                nodes[pid] = parent
+                scores[pid] = _weight(parent) + (5 if parent.name in ("div", "article", "main", "section") else 0)
+            scores[pid] += s / (1, 2, 6)[level]
+            if parent.name in ("body", "html"):
+                break
+            parent = parent.parent
+            level += 1
+    if not scores:
+        return [body]
+    best = None
+    best_score = -1e9
+    for pid, sc in scores.items():
+        st = stats.get(pid)
+        if not st or not st[0]:
+            continue
+        final = sc * (1 - st[1] / st[0])
+        scores[pid] = final
+        if final > best_score:
+            best_score, best = final, nodes[pid]
+    if best is None:
+        return [body]
+    # Climb while the parent adds more prose than boilerplate.
+    top = best
+    while True:
+        parent = top.parent
+        if parent is None or not isinstance(parent, Tag) or parent.name in ("body", "html", "[document]"):
+            break
+        if _gain(stats[id(parent)]) >= _gain(stats[id(top)]):
+            top = parent
+        else:
+            break
+    # siblings that score well
+    out: list[Tag] = []
+    parent = top.parent
+    if parent is None or not isinstance(parent, Tag):
+        return [top]
+    thresh = max(10.0, best_score * 0.2)
+    for sib in parent.children:
+        if not isinstance(sib, Tag) or id(sib) in ex.dropped:
+            continue
+        if sib is top:
+            out.append(sib)
+            continue
+        st = stats.get(id(sib))
+        if not st or not st[0]:
+            continue
+        ld = st[1] / st[0]
+        sc = scores.get(id(sib))
+        if _NEG_STRONG.search(_name_string(sib)):
+            continue
+        if sc is not None and sc >= thresh and ld < 0.3:
+            out.append(sib)
+        elif sib.name == "p" and ld < 0.25 and st[0] > 80:
+            out.append(sib)
+    return out
+
+
+class _Emitter:
+    def __init__(self, ex: _Extractor) -> None:
+        self.ex = ex
+        self.paras: list[str] = []
+        self.buf: list[str] = []
+
+    def flush(self) -> None:
+        if self.buf:
+            s = "".join(self.buf)
+            self.buf = []
+            s = _WS.sub(" ", s).strip()
+            if s:
+                self.paras.append(s)
+
+    def emit(self, tag: Tag, top: bool = False) -> None:
+        stats = self.ex.stats
+        dropped = self.ex.dropped
+        name = tag.name
+        block = name in _BLOCK_TAGS
+        if block:
+            self.flush()
+        if not top:
+            st = stats.get(id(tag))
+            if st is not None and name in ("ul", "ol", "div", "section", "table", "dl", "li",
+                                           "p", "h2", "h3", "h4", "h5", "h6", "header"):
+                tl, ll = st[0], st[1]
+                if tl and ll / tl > (0.5 if name in ("p", "li", "div", "ul", "ol") else 0.35) \
+                        and not (name == "div" and tl > 1000 and ll / tl < 0.6):
+                    return
+        if name == "h1":
+            return
+        if not top and name in ("div", "article", "section"):
+            st = stats.get(id(tag))
+            # a teaser card: a linked headline plus a short blurb
+            if st is not None and st[7] and st[1] >= 15 and st[0] < 400 and st[1] >= 0.1 * st[0]:
+                return
+        if name == "br":
+            self.flush()
+            return
+        for child in tag.contents:
+            if type(child) is NavigableString:
+                self.buf.append(str(child))
+            elif isinstance(child, Tag):
+                if id(child) in dropped:
+                    continue
+                self.emit(child)
+            elif isinstance(child, (Comment, Doctype, ProcessingInstruction, CData, Declaration)):
+                continue
+        if block:
+            self.flush()
+
+
+_PROMO_LINE = re.compile(
+    r"^(?:have a (?:news )?tip\b|got a (?:news )?tip\b|sign up (?:for|to)\b|subscribe (?:to|for|now)\b"
+    r"|get (?:the|our) .{0,60}(?:newsletter|inbox)|follow (?:us|@|her|him|me)\b|click here\b"
+    r"|download (?:our|the) app|reading time|tempo de leitura|lesezeit|temps de lecture"
+    r"|\d+ min(?:ute)?s? read\b|all rights reserved|copyright ©|© ?\d{4})", re.I)
+
+
+def _filter_paragraphs(paras: list[str]) -> list[str]:
+    out: list[str] = []
+    for p in paras:
+        if len(p) < 120 and _BOILER_LINE.match(p.strip(" :.!-|»›>·•")):
+            continue
+        if len(p) < 260 and _PROMO_LINE.match(p):
+            continue
+        out.append(p)
+    # trailing short junk (e.g. "Photo: ...", copyright lines)
+    while len(out) > 1 and len(out[-1]) < 40 and not re.search(r"[.!?\"')]$", out[-1]):
+        out.pop()
+    while out and len(out[0]) < 25 and not re.search(r"[.!?:\"')]$", out[0]) \
+            and len(out) > 1:
+        out.pop(0)
+    return out
+
+
+# --------------------------------------------------------------------------- dateline
+
+_DATELINE_RE = re.compile(
+    r"^\s*(?P<city>[A-Z][A-Z.'\- ]{1,40}?[A-Z.])"
+    r"(?:\s*,\s*(?P<region>[A-Z][\w.' ]{1,30}?))?"
+    r"\s*(?:\((?P<wire>[A-Za-z][\w .&-]{0,30})\))?\s*[-—–]{1,2}\s*")
+_WIRE_ONLY = re.compile(r"^\s*\((?P<wire>AP|Reuters|AFP|Bloomberg|UPI|dpa|IANS|PTI|ANI|Xinhua"
+                        r"|TASS|EFE|ANSA|Kyodo|Yonhap|CNN)\)\s*[-—–]{1,2}\s*")
+_WIRE_NAMES = {"ap": "AP", "reuters": "Reuters", "afp": "AFP", "bloomberg": "Bloomberg",
+               "upi": "UPI", "dpa": "dpa", "ians": "IANS", "pti": "PTI", "ani": "ANI",
+               "xinhua": "Xinhua", "tass": "TASS", "efe": "EFE", "ansa": "ANSA",
+               "kyodo": "Kyodo", "yonhap": "Yonhap", "cnn": "CNN"}
+
+
+def _dateline(body: str) -> tuple[str | None, str | None]:
+    first = body.split("\n\n", 1)[0][:200]
+    m = _DATELINE_RE.match(first)
+    if m:
+        city = m.group("city").strip()
+        if len(city) >= 3 and city.upper() == city and not city.startswith(("THE ", "A ")):
+            wire = m.group("wire")
+            w = _WIRE_NAMES.get(wire.strip().lower(), wire.strip()) if wire else None
+            return city.title() if False else city, w
+    m = _WIRE_ONLY.match(first)
+    if m:
+        return None, _WIRE_NAMES.get(m.group("wire").lower(), m.group("wire"))
+    return None, None
+
+
+# --------------------------------------------------------------------------- main API
+
+def _parse(raw: str) -> BeautifulSoup:
+    stripped = _STRIP_RE.sub(" ", raw)
+    stripped = _HEAD_RE.sub(" ", stripped, count=1)
+    stripped = _PRESTRIP_RE.sub(" ", stripped)
+    stripped = _TAG_ATTRS_RE.sub(_keep_attrs, stripped)
+    return BeautifulSoup(stripped, "lxml", multi_valued_attributes=None)
+
+
+def extract_body(html: str) -> str:
+    """Only the article body (for benchmarks)."""
+    return clean_html(html).body
+
+
+def clean_html(html: str) -> CleanedPage:
+    """Reduce an HTML page to its article body and the metadata it states. Never raises."""
+    try:
+        return _clean_html(html)
+    except RecursionError:
+        old = sys.getrecursionlimit()
+        try:
+            sys.setrecursionlimit(max(old, 20000))
+            return _clean_html(html)
+        except Exception:
+            return CleanedPage(body="", notes=("error",))
+        finally:
+            sys.setrecursionlimit(old)
+    except Exception as exc:  # garbage in: empty body out
+        return CleanedPage(body="", notes=(f"error: {type(exc).__name__}",))
+
+
+def _clean_html(raw: str) -> CleanedPage:
+    if not isinstance(raw, str):
+        if isinstance(raw, bytes):
+            raw = raw.decode("utf-8", "replace")
+        else:
+            return CleanedPage(body="")
+    raw = raw.replace("\x00", "")
+    if "<" not in raw:
+        return CleanedPage(body="", notes=("not html",))
+    meta = _Meta(raw)
+    soup = _parse(raw)
+    body_tag = soup.body or soup
+    ex = _Extractor()
+    ex.walk(body_tag)
+    ex.decide(body_tag)
+    chosen = _choose(ex, body_tag)
+    em = _Emitter(ex)
+    for node in chosen:
+        em.emit(node, top=True)
+    em.flush()
+    paras = _filter_paragraphs(em.paras)
+    body = join_paragraphs(paras)
+    if not _WORD.search(body):
+        body = ""
+    return _with_metadata(body, meta, ex, soup)
+
+
+def _with_metadata(body: str, meta: _Meta, ex: _Extractor, soup: BeautifulSoup) -> CleanedPage:
+    notes: list[str] = []
+    article_ld = [o for o in meta.ld if _ARTICLE_TYPES.search(_ld_type(o))
+                  and not re.search(r"breadcrumb|website|organization|person|video|image",
+                                    _ld_type(o), re.I)]
+    any_ld = article_ld or meta.ld
+
+    # title
+    title = None
+    for o in article_ld:
+        h = o.get("headline") or o.get("name")
+        if isinstance(h, str) and h.strip():
+            title = normalise_line(_htmllib.unescape(h))
+            break
+    og_title = meta.get("og:title", "twitter:title")
+    site_from_title = None
+    if meta.title_tag:
+        _, site_from_title = _split_title(meta.title_tag)
+    if og_title and not title:
+        title = og_title
+    if not title:
+        h1 = soup.find("h1")
+        if h1 is not None:
+            t = normalise_line(h1.get_text(" ", strip=True))
+            title = t or None
+    if not title and meta.title_tag:
+        title = _split_title(meta.title_tag)[0]
+    if title:
+        t2, suffix = _split_title(title)
+        if suffix and site_from_title and suffix == site_from_title:
+            title = t2
+
+    # outlet
+    outlet = meta.get("og:site_name")
+    if not outlet:
+        for o in any_ld:
+            pub = o.get("publisher")
+            n = _names(pub)
+            if n:
+                outlet = n[0]
+                break
+    if not outlet:
+        outlet = meta.get("application-name", "apple-mobile-web-app-title")
+    if not outlet:
+        outlet = site_from_title
+
+    # published date
+    pub_date, method = None, None
+    for o in article_ld + [o for o in meta.ld if o not in article_ld]:
+        d = parse_date(o.get("datePublished") if isinstance(o.get("datePublished"), str) else None)
+        if d is None:
+            d = parse_date(o.get("dateCreated") if isinstance(o.get("dateCreated"), str) else None)
+        if d:
+            pub_date, method = d, "json-ld"
+            break
+    if pub_date is None:
+        for k in ("article:published_time", "og:published_time", "datepublished",
+                  "article.published", "publishdate", "publish-date", "pubdate",
+                  "publication_date", "dc.date.issued", "dcterms.issued", "dc.date",
+                  "dcterms.created", "sailthru.date", "parsely-pub-date", "date",
+                  "article:published", "published_time", "original-publish-date",
+                  "cxenseparse:recs:publishtime", "dc.date.created", "og:article:published_time"):
+            for v in meta.props.get(k, ()):
+                d = parse_date(v)
+                if d:
+                    pub_date, method = d, "meta"
+                    break
+            if pub_date:
+                break
+    if pub_date is None:
+        for dt, txt, updated in ex.time_tags:
+            if updated:
+                continue
+            d = parse_date(dt) or parse_date(txt)
+            if d:
+                pub_date, method = d, "time-tag"
+                break
+    if pub_date is None:
+        for txt in ex.byline_texts:
+            if _UPDATED.search(txt) and not re.search(r"publish|posted", txt, re.I):
+                continue
+            d = parse_date(txt)
+            if d:
+                pub_date, method = d, "byline-text"
+                break
+
+    # byline
+    byline = None
+    for o in article_ld:
+        n = _names(o.get("author"))
+        n = [x for x in n if not x.startswith("http")]
+        if n:
+            byline = ", ".join(dict.fromkeys(n))
+            break
+    if not byline:
+        v = meta.get("author", "article:author", "parsely-author", "sailthru.author",
+                     "byl", "dc.creator", "twitter:creator")
+        if v and not v.startswith("http") and not v.startswith("@"):
+            byline = v
+    if not byline:
+        for t in ex.byline_texts:
+            t = normalise_line(t)
+            t = re.sub(r"^(?:by|written by|von|par|por|di)\s+", "", t, flags=re.I)
+            t = re.split(r"\s[|·•]\s|\s{2,}|(?:,\s*)?(?:updated|published|posted)\b", t,
+                         flags=re.I)[0].strip(" ,|")
+            if 2 < len(t) < 80 and not parse_date(t):
+                byline = t
+                break
+
+    if byline:
+        byline = re.sub(r"^(?:by|written by|von|par|por|di)\s+", "", byline, flags=re.I).strip() or None
+
+    # language
+    lang = _lang_norm(meta.lang) or _lang_norm(meta.get("content-language", "og:locale",
+                                                         "language", "dc.language"))
+    if not lang:
+        for o in article_ld:
+            v = o.get("inLanguage")
+            if isinstance(v, str):
+                lang = _lang_norm(v)
+                if lang:
+                    break
+    if not lang and body:
+        try:
+            import py3langid  # type: ignore
+            lang = py3langid.classify(body[:2000])[0]
+        except Exception:
+            lang = None
+
+    dateline, wire = _dateline(body) if body else (None, None)
+    if not body:
+        notes.append("empty body")
+
+    return CleanedPage(body=body, title=title or None, outlet=outlet or None,
+                       published_date=pub_date, date_method=method, byline=byline,
+                       language=lang, dateline=dateline, is_aggregator=False, wire=wire,
+                       notes=tuple(notes))
