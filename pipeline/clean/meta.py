@@ -1,0 +1,256 @@
+"""Metadata helpers shared by the cleaners: dates stated on a line, outlet-name
+candidates from page chrome, wire agencies, datelines and language detection.
+
+Everything here is plain regex work compiled once at import time, so it is cheap to
+call on every line of a page.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+__all__ = [
+    "parse_date",
+    "date_in_line",
+    "header_date_line",
+    "outlet_candidates",
+    "outlet_from_title_suffix",
+    "find_wire",
+    "find_dateline",
+    "detect_language",
+]
+
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
+    "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
+    "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "october": 10,
+    "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+_MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+
+_DATE_PATTERNS = [
+    # October 9, 2025 / Oct. 9 2025
+    re.compile(rf"\b{_MON}\s+{_DAY},?\s+{_YEAR}\b", re.I),
+    # 9 October 2025 / 9th of October, 2025
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MON},?\s+{_YEAR}\b", re.I),
+    # 2025-10-09 / 2025/10/09
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)[-/.](?P<mnum>[01]?\d)[-/.](?P<day>[0-3]?\d)\b"),
+    # 09.10.2025 (day first, European)
+    re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
+]
+
+# A line that is "about" a date only when little else is on it.
+_DATE_NOISE = re.compile(
+    r"\b(?:updated|modified|edited|last\s+update|photo|image|credit|caption|file|©|copyright|"
+    r"comments?|replied|reply|says?:|wrote|posted\s+by\s+\w+\s+on\s+\w+day)\b|©",
+    re.I,
+)
+_PUBLISHED_PREFIX = re.compile(r"^\s*(?:published|posted|first\s+published|date|released|issued)\b", re.I)
+_WEEKDAY = re.compile(r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?", re.I)
+_TIME = re.compile(r"\b\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?\b|\b\d{1,2}\s*[ap]\.?m\.?", re.I)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def parse_date(text: str, today: date | None = None) -> date | None:
+    """The first calendar date written in *text* (not after *today*), else None."""
+    today = today or date.today()
+    for pat in _DATE_PATTERNS:
+        for m in pat.finditer(text):
+            d = _to_date(m)
+            if d is not None and d <= today:
+                return d
+    return None
+
+
+def _to_date(m: re.Match) -> date | None:
+    gd = m.groupdict()
+    try:
+        year = int(gd["year"])
+        month = _MONTHS[gd["mon"].lower().rstrip(".")] if gd.get("mon") else int(gd["mnum"])
+        return date(year, month, int(gd["day"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def date_in_line(line: str) -> tuple[date, tuple[int, int]] | None:
+    """(date, span) of the first date in *line*, ignoring future dates."""
+    today = date.today()
+    for pat in _DATE_PATTERNS:
+        for m in pat.finditer(line):
+            d = _to_date(m)
+            if d is not None and d <= today:
+                return d, m.span()
+    return None
+
+
+def header_date_line(line: str, max_len: int = 90) -> date | None:
+    """A date if *line* is a standalone date line ("Thursday, October 9, 2025",
+    "Published 12 March 2019 10:03", "Reuters November 18, 2019 11:03 PM").
+
+    Rejects "Updated" stamps, captions, copyright lines and lines carrying prose."""
+    if len(line) > max_len or _DATE_NOISE.search(line):
+        return None
+    found = date_in_line(line)
+    if found is None:
+        return None
+    d, (a, b) = found
+    rest = line[:a] + " " + line[b:]
+    rest = _PUBLISHED_PREFIX.sub(" ", rest)
+    rest = _WEEKDAY.sub(" ", rest)
+    rest = _TIME.sub(" ", rest)
+    words = _WORD.findall(rest)
+    # allow a short byline / agency / "on" around the date, not a sentence
+    if len(words) > 5:
+        return None
+    return d
+
+
+# ---------------------------------------------------------------- outlet names
+_TOK = r"[A-Z][\w&'-]*(?:\.[\w&'-]+)*"
+_NAME = rf"((?:The\s+)?{_TOK}(?:[ \t]+(?:{_TOK}|of|the|and|&|de|du|la|el|al)){{0,5}})"
+_OUTLET_PATTERNS: list[tuple[re.Pattern, int]] = [
+    (re.compile(rf"\b{_NAME}\s+holds\s+no\s+responsibility"), 10),
+    (re.compile(rf"^A\s+(?:Message|Note|Word)\s+from\s+{_NAME}\s*:?\s*$"), 9),
+    (re.compile(rf"\bjournalists\s+(?:of|at)\s+{_NAME}"), 9),
+    (re.compile(rf"^{_NAME}'s\s+website\b"), 9),
+    (re.compile(rf"^Support\s+{_NAME}\s*[!.]?\s*$"), 8),
+    (re.compile(rf"^(?:Copyright\s*)?(?:©|\(c\)|Copyright)\s*(?:\d{{4}}\s*(?:[-–]\s*\d{{4}})?\s*,?\s*)?{_NAME}"), 7),
+    (re.compile(rf"^Subscribe\s+to\s+{_NAME}\s*[!.]?\s*$"), 6),
+    (re.compile(rf"\b(?:By\s+)?supporting\s+{_NAME}\s*,"), 6),
+    (re.compile(rf"^Follow\s+{_NAME}\s+on\s+(?:Facebook|Twitter|X|Instagram|LinkedIn|Telegram|YouTube)\b"), 5),
+    (re.compile(rf"^(?:Welcome\s+to|About)\s+{_NAME}\s*[!.]?\s*$"), 4),
+]
+_OUTLET_HINT = re.compile(
+    r"responsibility|message|note|word|journalists|website|support|©|copyright|\(c\)|subscribe|follow|welcome|about",
+    re.I,
+)
+# words that are not outlet names although capitalised
+_NOT_OUTLET = re.compile(
+    r"^(?:Our|Us|We|Your|You|My|This|These|All|Independent|Quality|Free|The\s+(?:Site|Website|Page|"
+    r"Newsletter|Author|Authors|Publisher|Editor|Editors|Team|Company|Journalism))\b|^(?:The|Google|Apple|"
+    r"Facebook|Twitter|Instagram|YouTube|Telegram|WhatsApp|LinkedIn|Reuters|AP|AFP|Getty|Journalism|"
+    r"Premium|Today|News|Newsletter|Newsletters|Us|Me|Home|Menu|Log|Search)$",
+    re.I,
+)
+
+
+_CORP_TAIL = re.compile(r"(?:\s+(?:All\s+Rights\s+Reserved|All|Inc|LLC|Ltd|Limited|Pty|PLC|GmbH|Corp|Corporation|Company|Co|Group|Media\s+Group))+\.?$", re.I)
+
+
+def _clean_name(name: str) -> str | None:
+    name = re.sub(r"[\s.,:;!'&-]+$", "", name.strip())
+    stripped = re.sub(r"[\s,&]+$", "", _CORP_TAIL.sub("", name))
+    if len(stripped) >= 2:
+        name = stripped
+    if not name or len(name) > 60 or _NOT_OUTLET.search(name):
+        return None
+    if len(name.split()) > 5:
+        return None
+    return name
+
+
+def outlet_candidates(lines: list[str]) -> list[tuple[str, int]]:
+    """(name, score) candidates for the page's publisher found in chrome phrasing."""
+    out: list[tuple[str, int]] = []
+    for line in lines:
+        if len(line) > 400 or not _OUTLET_HINT.search(line):
+            continue
+        for pat, score in _OUTLET_PATTERNS:
+            m = pat.search(line)
+            if m:
+                name = _clean_name(m.group(1))
+                if name:
+                    out.append((name, score))
+    return out
+
+
+_TITLE_SEP = re.compile(r"\s+(?:[-|–—·:»]|::)\s+")
+
+
+def outlet_from_title_suffix(line: str, title: str | None) -> str | None:
+    """"Headline - Outlet" / "Headline | Outlet" (a rendered <title>): the suffix."""
+    parts = _TITLE_SEP.split(line)
+    if len(parts) < 2:
+        return None
+    suffix = parts[-1].strip()
+    head = " ".join(parts[:-1])
+    if title and not (title.lower().startswith(head.lower()[:40]) or head.lower().startswith(title.lower()[:40])):
+        return None
+    if not suffix or len(suffix.split()) > 5 or len(suffix) > 50 or not suffix[0].isupper() and not suffix[0].isdigit():
+        if not re.match(r"^[a-z0-9.-]+\.[a-z]{2,}$", suffix or ""):
+            return None
+    return _clean_name(suffix)
+
+
+# ---------------------------------------------------------------- wires, datelines
+_WIRES = r"Reuters|AP|AFP|Associated\s+Press|Agence\s+France-Presse|Bloomberg|Xinhua|TASS|Interfax|RIA\s+Novosti|dpa|ANI|IANS|PTI|UPI|Kyodo|Yonhap|EFE|ANSA|Anadolu"
+_WIRE_NORMAL = {"associated press": "AP", "agence france-presse": "AFP"}
+_WIRE_IN_DATELINE = re.compile(rf"^[^\n]{{0,60}}?\((?P<w>{_WIRES})\)\s*[-–—:]", re.I)
+_WIRE_DISCLAIMER = re.compile(
+    rf"(?:generated|published|sourced|taken|syndicated)\s+from\s+(?:the\s+)?(?P<w>{_WIRES})(?:\s+news)?\s+(?:service|feed|wire)",
+    re.I,
+)
+_WIRE_BYLINE = re.compile(rf"^(?:By\s+)?(?P<w>{_WIRES})(?:\s+(?:staff|reporters?))?$")
+_WIRE_CREDIT = re.compile(rf"^\(?Reporting\s+by\s+(?P<w>Reuters)\b", re.I)
+
+
+def _norm_wire(w: str) -> str:
+    w = re.sub(r"\s+", " ", w.strip())
+    return _WIRE_NORMAL.get(w.lower(), w if not w.isupper() or len(w) <= 5 else w)
+
+
+def find_wire(body_paras: list[str], all_lines: list[str]) -> str | None:
+    """The wire agency a syndicated story credits, else None."""
+    for p in body_paras[:2]:
+        m = _WIRE_IN_DATELINE.match(p)
+        if m:
+            return _norm_wire(m.group("w"))
+    for line in all_lines:
+        if len(line) > 400:
+            continue
+        m = _WIRE_DISCLAIMER.search(line) or _WIRE_CREDIT.match(line)
+        if m:
+            return _norm_wire(m.group("w"))
+    return None
+
+
+_DATELINE = re.compile(
+    r"^(?P<city>[A-Z][A-Z'.-]+(?:[ ][A-Z][A-Z'.-]+){0,3})"            # DUSHANBE / NEW YORK / ST. PETERSBURG
+    r"(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?"                         # , Tajikistan / , Sept. 16
+    r"(?:\s*,?\s*\([^)]{1,40}\))?"                                       # (Reuters)
+    r"\s*[—–-]{1,2}\s*"
+)
+_DATELINE_TC = re.compile(  # Title-case city with agency: "Moscow (AP) —"
+    rf"^(?P<city>[A-Z][a-z]+(?:[ ][A-Z][a-z]+){{0,2}})(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*){{0,2}})?\s*\((?:{_WIRES})\)\s*[—–-]{{1,2}}\s*"
+)
+
+
+def find_dateline(first_para: str) -> str | None:
+    """City of a dateline opening the body: "DUSHANBE — ...", "MOSCOW (Reuters) - ..."."""
+    m = _DATELINE.match(first_para) or _DATELINE_TC.match(first_para)
+    if not m:
+        return None
+    city = m.group("city").strip()
+    if len(city) < 3 or city in {"AP", "AFP", "UPDATE", "WATCH", "EXCLUSIVE", "BREAKING", "OPINION", "ANALYSIS"}:
+        return None
+    return city
+
+
+# ---------------------------------------------------------------- language
+try:  # optional dependency
+    import py3langid as _langid  # type: ignore
+except Exception:  # pragma: no cover - depends on the environment
+    _langid = None
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of *text* via py3langid when installed, else None."""
+    if _langid is None or not text or len(text) < 20:
+        return None
+    try:
+        lang, _ = _langid.classify(text[:1500])
+    except Exception:  # pragma: no cover
+        return None
+    return lang or None

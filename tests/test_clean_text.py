@@ -1,0 +1,294 @@
+"""Tests for the plain-text dump cleaner (pipeline.clean.text) and its metadata helpers."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline.clean import meta
+from pipeline.clean.page import CleanedPage
+from pipeline.clean.text import clean_text_dump
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds" / "documents"
+
+ARTICLE = [
+    "ANYTOWN — The regional council of Northland met on Monday to agree a new budget for roads and schools, officials said.",
+    "The agreement follows months of talks between the five member districts, which had disagreed over how to share the costs.",
+    '"We have found a fair way forward for everyone," the council chairwoman told reporters after the meeting ended.',
+    "Critics said the plan would leave rural districts with less money than before, and promised to challenge it in court.",
+    "The budget takes effect in January.",
+]
+
+
+def page(*blocks: str) -> str:
+    return "\n\n".join(blocks)
+
+
+# ---------------------------------------------------------------- body rules
+def test_returns_cleaned_page_and_keeps_article():
+    result = clean_text_dump(page("Home", "World", "Council agrees budget for roads", *ARTICLE))
+    assert isinstance(result, CleanedPage)
+    assert result.paragraphs == ARTICLE
+    assert result.title == "Council agrees budget for roads"
+
+
+def test_short_sentence_paragraph_is_kept():
+    result = clean_text_dump(page("Council agrees budget", *ARTICLE))
+    assert "The budget takes effect in January." in result.paragraphs
+
+
+def test_donation_appeal_block_dropped_entirely():
+    appeal = [
+        "A Message from The Daily Example:",
+        "Dear readers,",
+        'We are facing unprecedented challenges. The authorities call our work "a threat to public order and to the state".',
+        "We, the journalists of The Daily Example, refuse to be silenced. But to continue our work, we need your help.",
+        "Your support, no matter how small, makes a world of difference. Please support us monthly.",
+        "Thank you for standing with us.",
+        "Once", "Monthly", "Continue", "Remind me later.",
+    ]
+    result = clean_text_dump(page("Council agrees budget for roads", *ARTICLE, *appeal))
+    assert result.paragraphs == ARTICLE
+    assert "threat to public order" not in result.body
+    assert result.outlet == "The Daily Example"
+
+
+def test_small_favor_appeal_dropped():
+    appeal = [
+        "… we have a small favor to ask.",
+        "As you may have heard, our newsroom has been branded a \"foreign agent\" by the government of the day.",
+        "Your support, no matter how small, makes a world of difference. Thank you.",
+    ]
+    result = clean_text_dump(page("Council agrees budget for roads", *ARTICLE, *appeal, "Continue", "Read more"))
+    assert result.paragraphs == ARTICLE
+
+
+def test_newsletter_box_dropped():
+    box = [
+        "Sign up for our free weekly newsletter",
+        "Our weekly newsletter contains a hand-picked selection of news, features and analysis. You will receive it in your mailbox every Friday.",
+        "Subscribers agree to the Privacy Policy",
+    ]
+    result = clean_text_dump(page("Council agrees budget for roads", *ARTICLE, *box))
+    assert result.paragraphs == ARTICLE
+
+
+def test_cookie_notice_and_menus_dropped():
+    chrome = [
+        "We use cookies to improve your experience on our website. By continuing to browse you agree to our use of cookies.",
+        "Accept all", "Follow Us :", "Text Size:", "Add as a preferred source on Google", "scorecardresearch",
+    ]
+    result = clean_text_dump(page(*chrome, "Council agrees budget for roads", *ARTICLE))
+    assert result.paragraphs == ARTICLE
+
+
+def test_caption_and_photo_credit_not_body():
+    caption = "The council chairwoman speaks to reporters in Anytown on March 3, 2021. (Photo by Jane Roe)"
+    result = clean_text_dump(page("News / Politics", "Council agrees budget for roads", caption, "Pool / TASS", *ARTICLE))
+    assert result.paragraphs == ARTICLE
+    assert "Photo by" not in result.body
+    assert result.published_date is None  # the date sits in a caption
+    assert result.title == "Council agrees budget for roads"
+
+
+def test_reporting_credit_and_disclaimer_dropped():
+    tail = [
+        "(Reporting by Jane Roe; editing by John Doe)",
+        "Disclaimer: This report is auto generated from the Reuters news service. Example Daily holds no responsibility for its content.",
+        "Tags", "LEAVE A REPLY", "Please enter your comment!",
+    ]
+    result = clean_text_dump(page("Council agrees budget for roads", *ARTICLE, *tail))
+    assert result.paragraphs == ARTICLE
+    assert result.outlet == "Example Daily"
+    assert result.wire == "Reuters"
+
+
+def test_comment_thread_after_article_dropped():
+    comments = [
+        "3 Comments",
+        "roadfan says:",
+        "November 19, 2019 at 6:34 am",
+        "This is the worst budget I have ever seen, and I have seen a lot of budgets in my long life.",
+    ]
+    result = clean_text_dump(page("Council agrees budget for roads", *ARTICLE, *comments))
+    assert result.paragraphs == ARTICLE
+
+
+def test_body_is_normalised():
+    result = clean_text_dump(page("Council agrees budget", "The council\u00a0said it was \u201cvery pleased\u201d with the result of the long vote on Monday."))
+    assert result.body == 'The council said it was "very pleased" with the result of the long vote on Monday.'
+
+
+def test_non_english_body_kept():
+    german = [
+        "Der Gemeinderat hat am Montag einen neuen Haushalt für Straßen und Schulen beschlossen, teilten Beamte mit.",
+        "Die Einigung folgt auf monatelange Gespräche zwischen den fünf Bezirken, die über die Kostenteilung gestritten hatten.",
+        "Kritiker sagten, der Plan lasse ländliche Bezirke mit weniger Geld zurück als zuvor.",
+    ]
+    result = clean_text_dump(page("Startseite", "Gemeinderat beschließt Haushalt", *german))
+    assert result.paragraphs == german
+
+
+# ---------------------------------------------------------------- aggregator
+def test_aggregator_page():
+    dump = "\n".join([
+        "Published • loading... • Updated",
+        "Council agrees budget for roads and schools",
+        "The council agreed a budget after months of talks between the five member districts of the region.",
+        "- Critics said rural districts would lose money under the plan agreed on Monday.",
+        "Insights by Example AI",
+        "4 Articles",
+        "·London, United Kingdom",
+        "Read Full ArticleCouncil strikes budget deal",
+        "The regional council struck a deal on Monday on a new budget for roads and schools, officials said.",
+        "·New York, United States",
+        "Read Full ArticleBudget agreed after long talks",
+        "Coverage Details",
+        "Total News Sources4",
+        "Leaning Left2Leaning Right1Center1Last UpdatedBias Distribution50% Left",
+        "50% Left",
+        "L 50%",
+    ])
+    result = clean_text_dump(dump)
+    assert result.is_aggregator
+    assert result.title == "Council agrees budget for roads and schools"
+    assert "Council strikes budget deal" in result.paragraphs
+    assert "Read Full Article" not in result.body
+    assert "%" not in result.body
+    assert "·" not in result.body
+    assert "Insights by" not in result.body
+    assert result.published_date is None
+
+
+# ---------------------------------------------------------------- metadata
+def test_date_line_vs_updated_stamp():
+    result = clean_text_dump(page("Thursday, October 9, 2025", "Council agrees budget for roads", *ARTICLE))
+    assert result.published_date == date(2025, 10, 9)
+    assert result.date_method == "header-line"
+    result = clean_text_dump(page("Updated October 9, 2025", "Council agrees budget for roads", *ARTICLE))
+    assert result.published_date is None
+    result = clean_text_dump(page("Published 12 March 2019", "Council agrees budget for roads", *ARTICLE))
+    assert result.published_date == date(2019, 3, 12)
+
+
+def test_future_date_ignored():
+    assert meta.header_date_line("Thursday, October 9, 2999") is None
+    assert meta.parse_date("on 12 March 2019") == date(2019, 3, 12)
+    assert meta.header_date_line("Published • loading... • Updated") is None
+
+
+def test_dateline():
+    assert clean_text_dump(page("Budget", *ARTICLE)).dateline == "ANYTOWN"
+    assert meta.find_dateline("MOSCOW (Reuters) -President Vladimir Putin said ...") == "MOSCOW"
+    assert meta.find_dateline("DUSHANBE — President Vladimir Putin said ...") == "DUSHANBE"
+    assert meta.find_dateline("President Vladimir Putin said on Friday ...") is None
+
+
+def test_wire_from_dateline_not_outlet():
+    first = "LONDON (Reuters) - The regional council of Northland met on Monday to agree a new budget for roads, officials said."
+    result = clean_text_dump(page("Support Example Daily!", "Council agrees budget", first, *ARTICLE[1:]))
+    assert result.wire == "Reuters"
+    assert result.outlet == "Example Daily"
+    assert result.dateline == "LONDON"
+
+
+def test_outlet_candidates():
+    names = dict(meta.outlet_candidates([
+        "Press TV's website can also be accessed at the following alternate addresses:",
+        "© 2024 Example Herald. All rights reserved.",
+        "Subscribe to our channels on YouTube",
+        "Support Our Journalism",
+    ]))
+    assert "Press TV" in names and "Example Herald" in names
+    assert not any(n.lower().startswith("our") for n in names)
+
+
+def test_outlet_none_without_clue():
+    assert clean_text_dump(page("Council agrees budget for roads", *ARTICLE)).outlet is None
+
+
+def test_deterministic():
+    text = page("Council agrees budget for roads", *ARTICLE)
+    assert clean_text_dump(text) == clean_text_dump(text)
+
+
+def test_empty_input():
+    result = clean_text_dump("")
+    assert result.body == "" and result.title is None
+
+
+# ---------------------------------------------------------------- seeds
+SEED_EXPECT = {
+    "000_0c69bad0314fd33e.txt": dict(
+        title="Putin Seeks Support in Asia as New EU Sanctions Hit Russia", outlet="The Moscow Times",
+        date=None, agg=False, first="DUSHANBE — President Vladimir Putin", last="The SCO groups China,", n=7,
+        dateline="DUSHANBE", wire=None),
+    "001_b9100d17f3cfaab5.txt": dict(
+        title="Putin urges Central Asian states to step up trade with Russia", outlet=None,
+        date=None, agg=True, first="Putin called for enhanced trade", last=None, n=None, dateline=None, wire=None),
+    "002_7d9800583c3c9883.txt": dict(
+        title="Putin, Xi Hail 'Great Power' Ties at Talks Defying West", outlet="The Moscow Times",
+        date=None, agg=False, first="Russian President Vladimir Putin and Chinese leader",
+        last="Security was tight in Samarkand", n=None, dateline=None, wire=None),
+    "003_ace282494598c007.txt": dict(
+        title="Putin urges Central Asian states to step up trade with Russia", outlet="ThePrint",
+        date=date(2025, 10, 9), agg=False, first="MOSCOW (Reuters) -President", last="It said the leaders agreed",
+        n=9, dateline="MOSCOW", wire="Reuters"),
+    "004_c8b71dc69254530b.txt": dict(
+        title="Putin, Xi meet at Central Asian summit in show of deepening cooperation", outlet="Press TV",
+        date=None, agg=False, first="In their second meeting this year",
+        last="Belarus, a close ally of Russia, is set to formally join the SCO on Thursday.", n=18,
+        dateline=None, wire=None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEED_EXPECT))
+def test_seed_pages(name):
+    exp = SEED_EXPECT[name]
+    result = clean_text_dump((SEEDS / name).read_text(encoding="utf-8"))
+    paras = result.paragraphs
+    assert result.title == exp["title"]
+    assert result.outlet == exp["outlet"]
+    assert result.published_date == exp["date"]
+    assert result.is_aggregator is exp["agg"]
+    assert result.wire == exp["wire"]
+    assert result.dateline == exp["dateline"]
+    assert paras[0].startswith(exp["first"])
+    if exp["last"]:
+        assert paras[-1].startswith(exp["last"])
+    if exp["n"]:
+        assert len(paras) == exp["n"]
+    chrome = ("newsletter", "Dear readers", "support us", "small favor", "Pool / TASS", "(Photo by",
+              "Read more", "Read Full Article", "Insights by", "%", "Tags", "Reporting by", "Disclaimer",
+              "alternate addresses", "SHARE THIS")
+    for bit in chrome:
+        assert bit not in result.body, bit
+    assert "\u2019" not in result.body and "\u201c" not in result.body
+
+
+def test_seed_002_drops_subheading_or_keeps_it_cleanly():
+    result = clean_text_dump((SEEDS / "002_7d9800583c3c9883.txt").read_text(encoding="utf-8"))
+    assert "Xi told Putin at the talks." in result.body
+    assert "we have a small favor" not in result.body
+
+
+def test_seed_001_snippets_kept():
+    result = clean_text_dump((SEEDS / "001_b9100d17f3cfaab5.txt").read_text(encoding="utf-8"))
+    assert "Putin pushes Central Asia to boost trade as sanctions bite" in result.paragraphs
+    assert any(p.startswith("- On Thursday, President Vladimir Putin attended") for p in result.paragraphs)
+    assert not any("New York, United States" in p for p in result.paragraphs)
+
+
+def test_inline_related_box_does_not_end_article():
+    box = ["Related", "Council row over school funding deepens", "Roads plan delayed again"]
+    text = page("Council agrees budget for roads", *ARTICLE[:3], *box, *ARTICLE[3:], "Read more", "Most Popular",
+                "Another story entirely about something else, with a long teaser sentence here.")
+    result = clean_text_dump(text)
+    assert result.paragraphs == ARTICLE
+
+
+def test_teaser_repeated_on_page_dropped():
+    teaser = "Mayor resigns after long row over the city budget and the new roads plan, officials confirmed on Friday."
+    text = page(teaser, "Council agrees budget for roads", *ARTICLE, "Latest News", teaser)
+    assert teaser not in clean_text_dump(text).paragraphs
