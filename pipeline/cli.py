@@ -40,7 +40,7 @@ def run(settings: Settings) -> int:
         return 2
     started = time.perf_counter()
     defs = build_definitions(settings)
-    job = defs.get_job_def(JOB_NAME)
+    job = defs.resolve_job_def(JOB_NAME)
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(instance=instance, raise_on_error=False)
     seconds = time.perf_counter() - started

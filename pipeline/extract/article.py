@@ -68,7 +68,7 @@ def _attendees(units: Units, people: list[P.Person], quotes: list[QuoteFact],
     for sent in units.sentences:
         text = body[sent.start:sent.end]
         if re.match(r"(?:He|She)\b", text) and _ATTEND.search(text):
-            i = P.resolve_pronoun(people, sent.start)
+            i = P.resolve_pronoun(people, sent.start, sentences=units.sentences)
             if i is not None and i not in out and not people[i].former and people[i].level in LEADER_LEVELS:
                 out.append(i)
     return sorted(out)

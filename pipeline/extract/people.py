@@ -21,9 +21,10 @@ from pipeline.extract.units import LOWER, UPPER
 
 _PARTICLES = {"bin", "ibn", "al", "el", "de", "da", "dos", "das", "du", "van", "von", "der", "den",
               "la", "le", "di", "del", "ben", "abu", "y", "zu"}
-_NAME_WORD = rf"(?:[{UPPER}][{LOWER}{UPPER}'\-]*[{LOWER}]|[{UPPER}]{{2,}}(?![{LOWER}])|[{UPPER}]\.)"
+_NAME_WORD = (rf"(?:[{UPPER}][{LOWER}{UPPER}'\-]*[{LOWER}]|[{UPPER}]{{2,}}(?![{LOWER}])|"
+              rf"[{UPPER}]\.(?:[{UPPER}]\.)+|[{UPPER}]\.)")
 _SEQ = re.compile(
-    rf"(?<![\w'\-]){_NAME_WORD}(?:'s)?(?:\s+(?:(?:{'|'.join(sorted(_PARTICLES))})[\s\-]+)?{_NAME_WORD}(?:'s)?)*"
+    rf"(?<![\w'\-]){_NAME_WORD}(?:'s)?(?:[^\S\n]+(?:(?:{'|'.join(sorted(_PARTICLES))})[^\S\n\-]*[ \-]){{0,2}}{_NAME_WORD}(?:'s)?)*"
 )
 # Words that never start or make up a person's name.
 _NOT_NAME = {
@@ -117,7 +118,7 @@ def _left_title() -> re.Pattern[str]:
 def _right_title() -> re.Pattern[str]:
     """", the French president," / " of Belarus" after a name."""
     return re.compile(
-        rf"^(?:,\s+(?:the|a|an)\s+(?P<qual>(?:[\w.'\-]+\s+){{0,3}}?)(?P<title>(?i:{_title_alt()}))\b"
+        rf"^(?:,\s+(?:the|a|an)\s+(?P<qual>(?:(?:[\w'\-]+|[{UPPER}]\.(?:[{UPPER}]\.)+)\s+){{0,3}}?)(?P<title>(?i:{_title_alt()}))\b"
         rf"(?:\s+of\s+(?P<of2>[{UPPER}][\w.'\-]+(?:\s+[{UPPER}][\w.'\-]+)*))?"
         rf"|\s+of\s+(?P<of>(?:the\s+)?[{UPPER}][\w.'\-]+(?:\s+[{UPPER}][\w.'\-]+)*))"
     )
@@ -147,36 +148,59 @@ def _country_in(words: str) -> str | None:
     return None
 
 
-def _peel(words: list[str]) -> tuple[list[str], str | None, str | None]:
-    """Strip leading demonyms/countries/titles from a capitalised run.
+def _peel(words: list[str], left: str = "") -> tuple[list[str], str | None, str | None]:
+    """Split a capitalised run into (name words, title, country).
 
-    Returns (name words, title, country).
+    The name is what follows the rightmost title in the run ("European Commission President
+    Ursula von der Leyen" -> "Ursula von der Leyen"); a title may start in the text just
+    before the run ("Secretary of" + "State Rex Tillerson"). Without a title, leading
+    countries, demonyms and "The" are dropped ("Spain's Pedro Sanchez").
     """
     title = country = None
-    i = 0
-    changed = True
-    while changed and i < len(words):
-        changed = False
-        for size in (3, 2, 1):
-            if i + size > len(words):
+    cut = 0
+    for end in range(len(words) - 1, 0, -1):
+        hit = None
+        for size in (4, 3, 2, 1):
+            start = end - size
+            if start < 0:
                 continue
-            phrase = " ".join(words[i:i + size])
-            bare = re.sub(r"'s$", "", phrase)
-            if reference.role(bare) and i + size < len(words):
-                title = bare
-                i += size
-                changed = True
+            phrase = re.sub(r"'s$", "", " ".join(words[start:end]))
+            if reference.role(phrase):
+                hit = phrase
                 break
-            code = reference.country_code(bare)
-            if code and i + size < len(words):
-                country = country or code
-                i += size
-                changed = True
+        if hit:
+            title, cut = hit, end
+            break
+    if title is None:
+        # a title that began before the run: "Secretary of" | "State Rex Tillerson"
+        for size in (3, 2, 1):
+            if size < len(words):
+                m = _title_regex().search((left.rstrip() + " " + " ".join(words[:size])).strip())
+                if m and m.end() == len((left.rstrip() + " " + " ".join(words[:size])).strip()):
+                    title, cut = m.group(0), size
+                    break
+    qualifier = words[:cut] if title else []
+    if title:
+        q = [w for w in qualifier if not reference.role(re.sub(r"'s$", "", w))]
+        country = _country_in(" ".join(q)) if q else None
+        name = words[cut:]
+    else:
+        name = list(words)
+        while name:
+            bare = re.sub(r"'s$", "", name[0])
+            two = re.sub(r"'s$", "", " ".join(name[:2])) if len(name) > 1 else None
+            if two and reference.country_code(two) and len(name) > 2:
+                country, name = country or reference.country_code(two), name[2:]
+            elif reference.country_code(bare) and len(name) > 1:
+                country, name = country or reference.country_code(bare), name[1:]
+            elif name[0].lower() in {"the", "former", "then", "new", "acting"}:
+                name = name[1:]
+            else:
                 break
-        if not changed and words[i].lower() in {"the", "former", "then", "new", "acting"}:
-            i += 1
-            changed = True
-    return words[i:], title, country
+    # "Lukashenko of Belarus" style tails never enter: runs stop at lowercase "of"
+    if title and title.lower().startswith(("former ", "ex-")):
+        pass
+    return name, title, country
 
 
 def _valid_name(words: list[str]) -> bool:
@@ -196,7 +220,11 @@ def _valid_name(words: list[str]) -> bool:
 _SPEECH_OR_MEET = re.compile(
     r"^\s*(?:,\s*)?(?:also\s+|later\s+|then\s+|has\s+|had\s+|have\s+)?(?:said|says|told|tells|added|adds|stressed|"
     r"noted|declared|insisted|warned|urged|wrote|met|meets|will meet|would meet|arrived|attended|"
-    r"announced|called|hailed|praised|welcomed|hosted|visited|held|spoke|argued|replied)\b"
+    r"announced|called|hailed|praised|welcomed|hosted|visited|held|spoke|argued|replied|described|"
+    r"criticised|criticized|signed|pledged|promised|vowed|stated|explained|acknowledged|admitted|"
+    r"agreed|rejected|dismissed|accused|defended|joined|left|flew|travelled|traveled|addressed|"
+    r"opened|chaired|thanked|congratulated|invited|received|sat|shook|telephoned|phoned|"
+    r"is|was|will|would|has|had|who)\b"
 )
 _SAID_BEFORE = re.compile(r"\b(?:said|says|according to|told by)\s*$")
 
@@ -227,11 +255,13 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
     # Pass 1: titled names.
     for m in runs:
         words = m.group(0).split()
-        name_words, title, country = _peel(words)
+        left_raw = body[max(0, m.start() - 40):m.start()]
+        name_words, title, country = _peel(words, left_raw)
         if not _valid_name(name_words):
             continue
         word_starts = [w.start() for w in re.finditer(r"\S+", m.group(0))]
         offset = m.start() + word_starts[len(words) - len(name_words)]
+        possessive_country = country is not None and title is None
         end = m.end()
         if body[end - 2:end] == "'s":
             end -= 2
@@ -256,12 +286,16 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
                 country = country or reference.country_code(re.sub(r"^the\s+", "", of))
         if title:
             register(name_words, offset, end, title, country, former)
+        elif possessive_country and len(name_words) >= 2:
+            register(name_words, offset, end, None, country, former)
         elif len(name_words) >= 2:
             weak.append((name_words, offset, end))
     # Pass 2: bare full names that act as speakers or meet someone.
     for words, start, end in weak:
         name = " ".join(w.removesuffix("'s") for w in words)
         if any(p.matches(name) for p in people):
+            continue
+        if re.search(r"\b(?:at|in|from|to|of|on|near|inside|outside|into|the)\s+$", body[max(0, start - 10):start], re.I):
             continue
         if _SPEECH_OR_MEET.match(body[end:end + 40]) or _SAID_BEFORE.search(body[max(0, start - 20):start]):
             register(words, start, end, None, None)
@@ -271,8 +305,8 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
         toks = p.name.split()
         keys = {p.name}
         if len(toks) >= 2:
-            keys.add(toks[-1])
-            keys.add(toks[0])  # "Xi" of "Xi Jinping"
+            # any part of the name: "Putin", "Xi" of "Xi Jinping", "Lula" of "Luiz Inacio Lula da Silva"
+            keys.update(t.rstrip(".") for t in toks if len(t.rstrip(".")) >= 2)
         for k in keys:
             if k.lower() in _NOT_NAME or k.lower() in _PARTICLES or len(k) < 2:
                 continue
@@ -338,8 +372,27 @@ def resolve_description(people: list[Person], d: Description, before: int) -> in
     return None
 
 
-def resolve_pronoun(people: list[Person], before: int, floor: int = 0) -> int | None:
-    """The person a he/she most likely refers to: the latest person mention before ``before``."""
+def resolve_pronoun(people: list[Person], before: int, floor: int = 0,
+                    sentences: list | None = None) -> int | None:
+    """The person a he/she refers to.
+
+    With sentence spans: the first person named in the same sentence before the pronoun,
+    else the subject (first non-possessive person mention) of the nearest earlier sentence
+    naming someone. Without: the latest person mention before ``before``."""
+    if sentences:
+        ordered = sorted((s, e, i) for i, p in enumerate(people) for s, e in p.mentions)
+        idx = [k for k, sent in enumerate(sentences) if sent.start <= before]
+        for k in reversed(idx):
+            sent = sentences[k]
+            limit = min(before, sent.end)
+            cands = [(s, e, i) for s, e, i in ordered if sent.start <= s and e <= limit]
+            if k == idx[-1]:
+                cands = [c for c in cands if c[1] <= before]
+            for s, e, i in cands:
+                return i
+            if sent.start < floor:
+                break
+        return None
     best, best_pos = None, -1
     for i, p in enumerate(people):
         for s, _ in p.mentions:

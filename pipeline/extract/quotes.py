@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline import reference
 from pipeline.extract import people as P
 from pipeline.extract.units import UPPER, Units
 
@@ -34,12 +35,17 @@ SPEECH_VERBS = (
     "recalled|quipped|joked|predicted|affirmed|reaffirmed|reiterated|stated|states|told reporters|"
     "underlined|underscored|highlighted|maintained|demanded|proclaimed|announced|thundered|mused|"
     "admitted|agreed|boasted|charged|commented|countered|lamented|pointed out|went on|said in a statement|"
-    "called for|called on|called|described|hailed|praised|assured|proposed"
+    "called for|called on|called|described|hailed|praised|assured|proposed|spoke of|spoke"
 )
 _VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b", re.I)
 _AFTER_SPEAKER_VERB = re.compile(
-    rf"^\s*[,\u2014\-]?\s*(?P<who>[^,;\"]{{1,80}}?)\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+|would\s+|will\s+)?"
+    rf"^\s*[,\u2014\-]?(?!\s*(?:while|and|but|as|after|before|when|because|although|whereas|though|since)\b)\s*(?P<who>[^,;\"]{{1,80}}?)\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+|would\s+|will\s+)?"
     rf"(?P<verb>{SPEECH_VERBS})\b", re.I)
+_AFTER_APPOSITIVE = re.compile(
+    rf"^\s*,?\s*(?P<who>(?:the|a|an|[{UPPER}][\w\-]+'s)\s+[^,;\"]{{1,60}}?,\s+[^,;\"]{{1,60}}?),\s+(?:also\s+)?(?P<verb>{SPEECH_VERBS})\b", re.I)
+_ACCORDING_BEFORE = re.compile(r"\b[Aa]ccording\s+to\s+(?P<who>[^,;\"]{1,80}?)\s*,[^\"]*$")
+_DOC_NOUN = re.compile(r"\b(?:declaration|communiqu[eé]|statement|resolution|decision|document|report|"
+                       r"letter|ruling|text|draft|treaty|agreement|accord|pact|charter)\b", re.I)
 _AFTER_VERB_SPEAKER = re.compile(
     rf"^\s*[,\u2014\-]?\s*(?P<verb>{SPEECH_VERBS})\s+(?P<who>[^,;.\"]{{1,80}})", re.I)
 _BEFORE_CUE = re.compile(
@@ -118,13 +124,21 @@ class _Resolver:
                 if i is not None:
                     return self.people[i].name, i
         if _PRONOUN.match(phrase):
-            i = P.resolve_pronoun(self.people, start)
+            i = P.resolve_pronoun(self.people, start, sentences=self.units.sentences)
             if i is not None:
                 return self.people[i].name, i
             return None, None
         org = _org_phrase(phrase)
         if org:
             return org, None
+        bare = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I).strip()
+        canon = reference.organization(bare)
+        if canon:
+            return canon, None
+        # a capitalised institution speaking in a statement: "The Elysee said in a statement"
+        if re.match(r"\s*(?:also\s+)?said\s+in\s+a\s+(?:statement|communiqu|readout|post)", body[end:end + 40]) \
+                and re.fullmatch(rf"(?:[{UPPER}][\w'\-.]*\s*){{1,4}}", bare):
+            return bare, None
         return None, None
 
     def who_span(self, m: re.Match, base: int) -> tuple[int, int]:
@@ -133,7 +147,8 @@ class _Resolver:
 
 def _org_phrase(phrase: str) -> str | None:
     """'A bland joint communique from the summit' -> 'joint communique'."""
-    phrase = re.sub(r"\s+(?:from|of|at|after|issued|released|published|in|on)\b.*$", "", phrase.strip(), flags=re.I)
+    phrase = re.sub(r"\s+(?:from|of|at|after|issued|released|published|adopted|agreed|signed|seen|by|in|on)\b.*$", "",
+                    phrase.strip(), flags=re.I)
     heads = list(_ORG.finditer(phrase))
     if not heads:
         return None
@@ -189,7 +204,8 @@ def extract_quotes(units: Units, people: list[P.Person], descriptions: list[P.De
                     cue = "was quoted"
         # 2. cue right after the closing mark
         if speaker is None and after:
-            for rx, tag in ((_AFTER_VERB_SPEAKER, "said X"), (_AFTER_SPEAKER_VERB, "X said")):
+            for rx, tag in ((_AFTER_VERB_SPEAKER, "said X"), (_AFTER_APPOSITIVE, "X, Y, said"),
+                            (_AFTER_SPEAKER_VERB, "X said")):
                 m = rx.match(after)
                 if m:
                     base = q.close_mark + 1
@@ -219,6 +235,27 @@ def extract_quotes(units: Units, people: list[P.Person], descriptions: list[P.De
                     if speaker:
                         cue = v.group(0).lower()
                         break
+        if speaker is None and before.strip():
+            m = _ACCORDING_BEFORE.search(before)
+            if m:
+                speaker, person = res.speaker(s_start + m.start("who"), s_start + m.end("who"))
+                cue = "according to" if speaker else None
+        if speaker is None and before.strip() and _VERB.search(before):
+            # the sentence's subject, when it opens with a named person: "UN Secretary-General
+            # Antonio Guterres, who addressed the session, called for ... and said the world ..."
+            ments = P.mentions_in(people, s_start, q.open_mark)
+            if ments and ments[0][0] - s_start <= 70 and not re.search(
+                    r"[,;]|\b(?:said|told|after|when|while|as)\b", body[s_start:ments[0][0]]):
+                speaker, person = people[ments[0][2]].name, ments[0][2]
+                cue = _VERB.search(before).group(0).lower()
+        if speaker is None and re.match(r"\s*(?:It|They)\s+(?:also\s+)?(?:said|says|stated|added|noted|called)\b", before):
+            # "It said all states ..." after a sentence about a declaration
+            window = body[max(0, s_start - 300):s_start]
+            docs = list(re.finditer(rf"(?:(?:[{UPPER}][\w'\-]*|joint|final|draft|leaders'?)\s+){{0,4}}{_DOC_NOUN.pattern}",
+                                    window, re.I))
+            if docs:
+                speaker = _org_phrase(docs[-1].group(0)) or docs[-1].group(0).strip()
+                cue = "said"
         # 5. "according to X"
         if speaker is None and after:
             m = _ACCORDING.match(after)
@@ -240,6 +277,23 @@ def extract_quotes(units: Units, people: list[P.Person], descriptions: list[P.De
         if speaker is not None:
             # the paragraph's attribution tail belongs to this quote
             prev_end = s_end
+    return _propagate_chains(units, facts)
+
+
+def _propagate_chains(units: Units, facts: list[QuoteFact]) -> list[QuoteFact]:
+    """A quotation running over several paragraphs ('"A.' / '"B," he said.') is attributed
+    where it ends: earlier links that only had a continuation guess take that speaker."""
+    by_start = {f.start: k for k, f in enumerate(facts)}
+    quotes = [q for q in units.quotes if q.start in by_start]
+    for k in range(len(quotes) - 2, -1, -1):
+        q, nxt = quotes[k], quotes[k + 1]
+        if q.closed or nxt.paragraph != q.paragraph + 1 or nxt.open_mark != units.paragraphs[nxt.paragraph].start:
+            continue
+        fi, fn = by_start[q.start], by_start[nxt.start]
+        if facts[fn].speaker and facts[fn].cue not in (None, "continued") or facts[fn].cue == "chain":
+            if facts[fi].cue in (None, "continued"):
+                f = facts[fi]
+                facts[fi] = QuoteFact(f.start, f.end, f.text, facts[fn].speaker, facts[fn].person, "chain")
     return facts
 
 

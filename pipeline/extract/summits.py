@@ -31,7 +31,7 @@ _EDITION = re.compile(rf"\b(?P<ed>{_ORDINALS})\s+(?:annual\s+)?$", re.I)
 _PAIR = re.compile(rf"\b(?P<a>[{UPPER}][\w.]+(?:\s+[{UPPER}][\w.]+)?)\s*[-\u2013]\s*(?P<b>[{UPPER}][\w.]+(?:\s+[{UPPER}][\w.]+)?)\s+summit\b")
 _CITY_AFTER_IN = re.compile(
     rf"\b(?:in|at|to|from|of)\s+(?:the\s+)?(?:(?:[\w\-]+\s+){{0,4}}?(?:capital|city|port|resort|town)(?:\s+of)?\s+)?"
-    rf"(?P<city>[{UPPER}][\w'\-]+(?:[\s\-][{UPPER}][\w'\-]+){{0,2}})")
+    rf"(?P<city>(?:The\s+)?[{UPPER}][\w'\-]+(?:(?:[\s\-]|\s(?:de|da|do|del|el|al|es|la|sur|am|upon)\s)[{UPPER}][\w'\-]+){{0,2}})")
 _CAPITAL_CITY = re.compile(rf"\b(?:capital|city)\s+(?:of\s+)?(?P<city>[{UPPER}][\w'\-]+(?:\s+[{UPPER}][\w'\-]+)?)")
 
 
@@ -46,6 +46,7 @@ class SummitMention:
     year: int | None = None
     mentions: list[tuple[int, int]] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    strong_sentences: list[tuple[int, int]] = field(default_factory=list)
     name: str | None = None
 
     @property
@@ -76,7 +77,7 @@ def _city_in(sentence: str) -> list[tuple[str, str]]:
         for m in rx.finditer(sentence):
             words = m.group("city").split()
             for size in range(len(words), 0, -1):
-                cand = " ".join(words[:size]).rstrip(".,'s")
+                cand = re.sub(r"(?:'s|[.,'])+$", "", " ".join(words[:size]))
                 code = reference.city_country(cand)
                 if code and not reference.country_code(cand):
                     found.append((cand, code))
@@ -95,55 +96,87 @@ def _countries_in(sentence: str) -> list[str]:
     return out
 
 
+_LEADERS_OF = re.compile(r"\b(?:leaders?|heads?\s+of\s+(?:state|government)|presidents?|prime\s+ministers?)\s+of\s+(?:the\s+)?$", re.I)
+_ORG_MEETING = re.compile(r"^\s*(?:'s\s+)?(?:leaders'?\s+|heads\s+of\s+state\s+)?(?:meeting|gathering|conference|talks)\b", re.I)
+_ADJACENT_GAP = re.compile(r"^[\s,]*(?:(?:'s|of|the|annual|leaders'?|heads?|of|state|government|and|first|second|third|"
+                           r"\d+(?:st|nd|rd|th)|\w+(?:st|nd|rd|th)|extraordinary|emergency|special|informal|virtual|"
+                           r"two-day|three-day|one-day|\w+-day)[\s,]+)*$", re.I)
+
+
 def find_summits(units: Units, published: date | None) -> list[SummitMention]:
+    """Summit mentions grouped by organisation (None for an unnamed summit)."""
     body = units.body
-    by_org: dict[str | None, SummitMention] = {}
-    for sent in units.sentences:
+    orgs_all = _orgs_in(body, 0)
+    # how much the article is "about" each organisation's leaders
+    topic: Counter[str] = Counter()
+    for s, e, canon in orgs_all:
+        if _LEADERS_OF.search(body[max(0, s - 40):s]) or re.match(r"\s*(?:'s\s+)?leaders\b", body[e:e + 12]):
+            topic[canon] += 2
+        if units.paragraphs and s < units.paragraphs[min(1, len(units.paragraphs) - 1)].end:
+            topic[canon] += 1
+    strong: list[tuple[int, int, str, int]] = []  # (start, end, org, sentence index)
+    weak: list[tuple[int, int, int, list[tuple[int, int, str]]]] = []
+    for k, sent in enumerate(units.sentences):
         text = body[sent.start:sent.end]
-        words = list(_SUMMIT_WORD.finditer(text))
-        if not words:
-            continue
-        orgs = _orgs_in(text, sent.start)
-        pairs = list(_PAIR.finditer(text))
-        for w in words:
-            ws, we = sent.start + w.start(), sent.start + w.end()
-            # the organisation closest to the summit word, within ~8 words
-            best, best_gap = None, 10 ** 9
+        orgs = [o for o in orgs_all if sent.start <= o[0] and o[1] <= sent.end]
+        words = [(sent.start + w.start(), sent.start + w.end()) for w in _SUMMIT_WORD.finditer(text)]
+        # "the Group of Eight meeting", "an ASEAN leaders' gathering"
+        for s, e, canon in orgs:
+            if _ORG_MEETING.match(body[e:e + 30]) and not re.search(r"ministers?", body[e:e + 30], re.I):
+                m = _ORG_MEETING.match(body[e:e + 30])
+                words.append((e, e + m.end()))
+            if canon in {"EAS"} or re.search(r"summit", body[s:e], re.I):
+                strong.append((s, e, canon, k))  # the name itself says summit ("East Asia Summit")
+        for ws, we in words:
+            adjacent = None
             for s, e, canon in orgs:
-                gap = ws - e if e <= ws else s - we
-                if 0 <= gap <= 60 and gap < best_gap:
-                    between = body[min(e, we):max(s, ws)]
-                    if re.search(r"[.;]", between):
-                        continue
-                    best, best_gap = (s, e, canon), gap
-            org = best[2] if best else None
-            span_start = min(best[0], ws) if best else ws
-            if org is None:
-                for p in pairs:
+                gap = body[e:ws] if e <= ws else body[we:s]
+                if (e <= ws and len(gap) <= 40 and _ADJACENT_GAP.match(gap)) or \
+                        (s >= we and len(gap) <= 12 and re.fullmatch(r"\s*(?:of|of\s+the|for)\s*", gap)):
+                    adjacent = (s, e, canon)
+                    break
+            if adjacent is None:
+                for p in _PAIR.finditer(text):
                     ps, pe = sent.start + p.start(), sent.start + p.end()
                     if ps <= ws < pe + 1:
-                        a, b = p.group("a"), p.group("b")
-                        if reference.country_code(a) or reference.country_code(b) or \
-                                reference.organization(a) or reference.organization(b):
-                            org = reference.organization(f"{a}-{b}") or f"{_short(a)}-{_short(b)}"
-                            span_start = ps
-            mention = by_org.setdefault(org, SummitMention(org))
-            mention.mentions.append((span_start, we))
-            if (sent.start, sent.end) not in mention.sentences:
-                mention.sentences.append((sent.start, sent.end))
-            ed = _EDITION.search(body[max(0, span_start - 30):span_start])
-            if ed and not mention.edition:
-                mention.edition = ed.group("ed").lower()
-    # Mentions of an organisation alone in a sentence with a summit word already assigned:
-    # an unnamed "summit" in an article that names one organisation's summit is that summit.
-    named = [k for k in by_org if k]
-    if None in by_org and len(named) == 1:
-        anon = by_org.pop(None)
-        target = by_org[named[0]]
-        target.mentions.extend(anon.mentions)
-        target.sentences.extend(s for s in anon.sentences if s not in target.sentences)
+                        a_, b_ = p.group("a"), p.group("b")
+                        if reference.country_code(a_) or reference.country_code(b_) or \
+                                reference.organization(a_) or reference.organization(b_):
+                            canon = reference.organization(f"{a_}-{b_}") or f"{_short(a_)}-{_short(b_)}"
+                            adjacent = (ps, ws, canon)
+            if adjacent:
+                strong.append((min(adjacent[0], ws), max(adjacent[1], we), adjacent[2], k))
+            else:
+                weak.append((ws, we, k, orgs))
+    by_org: dict[str | None, SummitMention] = {}
+
+    def add(org: str | None, start: int, end: int, k: int, strong_: bool = False) -> None:
+        sent = units.sentences[k]
+        mention = by_org.setdefault(org, SummitMention(org))
+        if strong_ and (sent.start, sent.end) not in mention.strong_sentences:
+            mention.strong_sentences.append((sent.start, sent.end))
+        mention.mentions.append((start, end))
+        if (sent.start, sent.end) not in mention.sentences:
+            mention.sentences.append((sent.start, sent.end))
+        ed = _EDITION.search(body[max(0, start - 30):start]) or _EDITION.search(body[max(0, end - 40):end].split(" summit")[0] + " ")
+        if ed and not mention.edition:
+            mention.edition = ed.group("ed").lower()
+
+    for s, e, org, k in strong:
+        add(org, s, e, k, strong_=True)
+    strong_orgs = Counter(o for _, _, o, _ in strong)
+    for ws, we, k, orgs in weak:
+        in_sentence = [o[2] for o in orgs]
+        if strong_orgs:
+            target = next((o for o in in_sentence if o in strong_orgs), None) or strong_orgs.most_common(1)[0][0]
+        else:
+            score: Counter[str] = Counter(topic)
+            for o in in_sentence:
+                score[o] += 1
+            target = score.most_common(1)[0][0] if score else None
+        add(target, ws, we, k)
     for mention in by_org.values():
-        _place_and_date(units, mention, published)
+        _place_and_date(units, mention, published, orgs_all)
     return sorted(by_org.values(), key=lambda m: (-m.weight, m.mentions[0][0]))
 
 
@@ -151,33 +184,83 @@ def _short(name: str) -> str:
     return name.strip()
 
 
-def _place_and_date(units: Units, mention: SummitMention, published: date | None) -> None:
+_START_VERB = re.compile(r"\b(?:open\w*|began|begin\w*|start\w*|kicked\s+off|convene\w*|got\s+under\s+way|"
+                         r"gathered|arriv\w*|held|hosted|hosting)\b", re.I)
+_DATELINE = re.compile(rf"^(?P<city>[{UPPER}][{UPPER}\.'\- ]{{2,40}}?)(?:,\s*[\w\. ]{{2,30}})?\s*(?:\([^)]{{1,30}}\)\s*)?[\u2014\u2013\-]")
+
+
+def _mask(text: str, spans: list[tuple[int, int]], offset: int) -> str:
+    chars = list(text)
+    for s, e in spans:
+        for i in range(max(0, s - offset), min(len(chars), e - offset)):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _place_and_date(units: Units, mention: SummitMention, published: date | None,
+                    orgs_all: list[tuple[int, int, str]] | None = None) -> None:
     body = units.body
+    org_spans = [(s, e) for s, e, _ in (orgs_all or [])]
     cities: Counter[tuple[str, str]] = Counter()
     countries: Counter[str] = Counter()
-    dates: list[DateMention] = []
-    for s, e in sorted(mention.sentences):
-        text = body[s:e]
-        for c in _city_in(text):
-            cities[c] += 1
-        for c in _countries_in(text):
-            countries[c] += 1
-        dates.extend(find_dates(text, published, s))
+    dates: list[tuple[int, int, DateMention]] = []  # (score, order, date)
+    summit_sents = sorted(mention.sentences)
+    lead = [(p.start, p.end) for p in units.paragraphs[:2]]
+    strong_sents = set(mention.strong_sentences) if mention.strong_sentences else set(summit_sents)
+    groups = [(3, [x for x in summit_sents if x in strong_sents]),
+              (1, [x for x in summit_sents if x not in strong_sents]), (1, lead)]
+    for gi, (weight, spans) in enumerate(groups):
+        for s, e in spans:
+            text = _mask(body[s:e], org_spans, s)
+            for c in _city_in(text):
+                cities[c] += weight
+            for m in re.finditer(r"\b(?:summit|gathering|meeting)\s+(?:\w+\s+){0,3}?in\s+(?:the\s+)?"
+                                 rf"(?P<c>[{UPPER}][\w'\-]+(?:\s+(?:de\s+|da\s+|do\s+)?[{UPPER}][\w'\-]+)?)", text, re.I):
+                code = reference.city_country(m.group("c"))
+                if code and not reference.country_code(m.group("c")):
+                    cities[(m.group("c"), code)] += 2 if weight == 3 else 1
+            for m in re.finditer(r"\b(?:the\s+)?(?P<dem>[{UPPER}][\w\-]+)\s+capital\b(?!\s+[{UPPER}])".replace("{UPPER}", UPPER), text):
+                code = reference.country_code(m.group("dem"))
+                cap = reference.capital_of(code) if code else None
+                if cap:
+                    cities[(cap, code)] += weight
+            for c in _countries_in(text):
+                countries[c] += weight
+            if gi == 2 and (s, e) in summit_sents:
+                continue
+            for d in find_dates(body[s:e], published, s):
+                if not d.first:
+                    continue
+                window = body[max(s, d.start - 100):min(e, d.end + 100)]
+                score = 3 if _START_VERB.search(window) else 1
+                if d.last and d.last != d.first:
+                    score = max(score, 2)
+                if gi == 2:
+                    score -= 1
+                if published and d.first > published:
+                    score -= 2
+                dates.append((score, d.start, d))
+    dl = None
+    for para in units.paragraphs[:3]:
+        dl = _DATELINE.match(body[para.start:para.start + 60])
+        if dl:
+            break
+    if dl:
+        name = dl.group("city").strip().title()
+        code = reference.city_country(name)
+        if code:
+            cities[(name, code)] += 3
     if cities:
-        # prefer a city whose country the text also names as the host
-        ranked = sorted(cities.items(), key=lambda kv: (-(kv[0][1] in countries), -kv[1]))
+        ranked = sorted(cities.items(), key=lambda kv: (-kv[1] - 2 * (kv[0][1] in countries), ))
         (mention.city, mention.country), _ = ranked[0]
     elif countries:
         mention.country = countries.most_common(1)[0][0]
-    if not dates and units.paragraphs:
-        lead = units.paragraphs[0]
-        dates = find_dates(body[lead.start:lead.end], published, lead.start)
-    exact = [d for d in dates if d.first]
-    if exact:
-        d = exact[0]
-        mention.start_date, mention.end_date, mention.year = d.first, d.last, d.first.year
+    if dates:
+        best = sorted(dates, key=lambda t: (-t[0], t[1]))[0][2]
+        mention.start_date, mention.end_date, mention.year = best.first, best.last, best.first.year
     else:
-        years = [d.year for d in dates if d.year and d.kind in ("explicit", "month-year")]
+        years = [d.year for s, e in summit_sents for d in find_dates(body[s:e], published, s)
+                 if d.year and d.kind in ("explicit", "month-year")]
         if years:
             mention.year = years[0]
     name_bits = [mention.edition, mention.organization, "summit"]

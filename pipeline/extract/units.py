@@ -123,8 +123,9 @@ def sentence_spans(body: str, paragraphs: list[Span] | None = None,
             dot = m.start()
             while qi < len(inside) and inside[qi][1] < dot:
                 qi += 1
-            if any(a < dot < b for a, b in inside[qi:qi + 3]):
-                continue  # inside a quotation
+            end_punct = m.start() + len(m.group(0).rstrip())
+            if any(a < dot < b and end_punct <= b for a, b in inside[qi:qi + 3]):
+                continue  # inside a quotation (a quote that ends the sentence still ends it)
             word = re.search(r"([\w.]+)$", body[start:dot])
             if word:
                 w = word.group(1).lower().rstrip(".")
