@@ -132,7 +132,32 @@ def _people(rows: list[ArticleRows]) -> tuple[pl.DataFrame, dict[tuple[str, int]
 
 
 # ---------------------------------------------------------------- summits
+def _country_short_name(code: str) -> str:
+    """"Russia" for RUS: the shortest plain alias in the reference data, else pycountry's name."""
+    from pipeline import reference
+
+    return reference.short_country_name(code)
+
+
+def _name_bilateral(rows: list[ArticleRows]) -> None:
+    """An unnamed summit whose attending leaders represent exactly two countries is those two
+    countries' own summit ("United States-China")."""
+    for r in rows:
+        for s in r.summits:
+            if s["organization"] is not None or not s["is_main"]:
+                continue
+            people = {p["local_id"]: p for p in r.people}
+            countries = []
+            for a in r.attendees:
+                c = people[a["person_local_id"]]["country_code"]
+                if c and c not in countries:
+                    countries.append(c)
+            if len(countries) == 2:
+                s["organization"] = "-".join(_country_short_name(c) for c in countries)
+
+
 def _summits(rows: list[ArticleRows], story: dict[str, str]) -> tuple[pl.DataFrame, dict[tuple[str, int], str]]:
+    _name_bilateral(rows)
     mentions = [s for r in rows for s in r.summits]
     # Unnamed summits take the organisation of a same-city summit in the same story,
     # else of the only named summit in that city.

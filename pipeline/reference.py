@@ -531,3 +531,23 @@ def role(title: str) -> tuple[str, str] | None:
 def title_patterns() -> list[str]:
     """Every title string as written in titles.csv, longest first."""
     return list(_title_table()[1])
+
+
+@functools.cache
+def short_country_name(iso3: str) -> str:
+    """A plain short name for a country ("Russia", "China", "United States"): pycountry's
+    common name when the alias seed lists it, else the shortest plain alias of the seed
+    (no acronym, no article), else pycountry's name, else the code itself."""
+    aliases = [row["alias"] for row in _read_csv("country_aliases.csv")
+               if row["iso3"] == iso3 and not row["alias"].isupper() and "." not in row["alias"]
+               and not row["alias"].lower().startswith("the ")]
+    country = pycountry.countries.get(alpha_3=iso3)
+    official = (getattr(country, "common_name", None) or country.name) if country is not None else None
+    if official and official in aliases:
+        return official
+    if official and "," not in official and official.split()[-1] not in {"Federation", "Republic", "of"}:
+        aliases.append(official)
+    aliases = [a for a in aliases if a]
+    if not aliases:
+        return official or iso3
+    return min(aliases, key=lambda a: (len(a.split()), "," in a, len(a)))

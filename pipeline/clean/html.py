@@ -25,6 +25,7 @@ import html as _htmllib
 import json
 import re
 import sys
+from dataclasses import replace
 from datetime import date
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -105,6 +106,9 @@ _NEG_STRONG = re.compile(
     r"|\bicon|\blogo|login|register|\bjump|\bshop|affiliate|\bcta\b|call-?to-?action"
     r"|\btools\b|\bbadge|\blabel\b|kicker|eyebrow|\bflag\b|\balert|notification|tip-?box"
     r"|\btips?\b|newsletter|email-?(signup|form)|\bvideo|player|gallery|slideshow|carousel")
+_NOT_PUB_TIME = re.compile(r"comment|disqus|repl(?:y|ies)|respon|discussion|caption|credit|related"
+                           r"|recommend|most-?(?:read|popular|viewed)|trending|more-?(?:stories|news)"
+                           r"|sidebar|widget|teaser|next-?(?:article|story|post)")
 _POS = re.compile(
     r"article|\bbody|content|entry|main|post|story|text|blog|hentry|prose|paragraph"
     r"|rich-?text|\bcopy\b|detail")
@@ -415,7 +419,10 @@ class _Extractor:
                 tmark = len(self.time_tags)
                 st = self.walk(child, is_link)
                 if neg:
-                    if neg != " " and len(self.time_tags) > tmark and _UPDATED.search(neg):
+                    # an "Updated" stamp, or a time inside comments / captions / teaser lists:
+                    # never the article's publication date
+                    if neg != " " and len(self.time_tags) > tmark and (
+                            _UPDATED.search(neg) or _NOT_PUB_TIME.search(neg)):
                         for k in range(tmark, len(self.time_tags)):
                             d, t, _ = self.time_tags[k]
                             self.time_tags[k] = (d, t, True)
@@ -694,6 +701,12 @@ _WIRE_NAMES = {"ap": "AP", "reuters": "Reuters", "afp": "AFP", "bloomberg": "Blo
                "kyodo": "Kyodo", "yonhap": "Yonhap", "cnn": "CNN"}
 
 
+_WIRE_OUTLET = re.compile(
+    r"^\s*(?:The\s+)?(Reuters|AP|AFP|Associated\s+Press|Agence\s+France[- ]Presse|Xinhua|TASS|dpa|UPI|PTI|IANS|ANI"
+    r"|Kyodo|Yonhap|EFE|ANSA)(?:\s+(?:News|News\s+Agency|Wire|Staff))?\s*$", re.I)
+_WIRE_LONG = {"associated press": "AP", "agence france-presse": "AFP", "agence france presse": "AFP"}
+
+
 def _dateline(body: str) -> tuple[str | None, str | None]:
     first = body.split("\n\n", 1)[0][:200]
     m = _DATELINE_RE.match(first)
@@ -707,6 +720,64 @@ def _dateline(body: str) -> tuple[str | None, str | None]:
     if m:
         return None, _WIRE_NAMES.get(m.group("wire").lower(), m.group("wire"))
     return None, None
+
+
+# --------------------------------------------------------------------------- aggregators
+# A news aggregator lists several outlets' copies of one story: a "Read full article" /
+# "Read more at <outlet>" link per copy, source counts ("12 sources", "4 Articles") and a
+# bias / coverage box.  Detected on the raw markup (hrefs and <aside>s are gone after parsing).
+
+_A_RE = re.compile(r"<a\b([^>]{0,2000})>(.{0,600}?)</a\s*>", re.S | re.I)
+_HREF_RE = re.compile(r"""\bhref\s*=\s*["']?\s*(?:https?:)?//(?:www\.)?([^/"'\s>:?#]+)""", re.I)
+_ANY_TAG_RE = re.compile(r"<[^>]*>")
+_AGG_LINK = re.compile(
+    r"^\W*(?:read\s+(?:the\s+)?full\s+(?:article|story|report|coverage)(?:\s+(?:at|on|from|via)\s+.{1,60})?"
+    r"|read\s+(?:more|it|the\s+(?:full\s+)?(?:story|article|report))\s+(?:at|on|from|via)\s+\S.{0,60}"
+    r"|(?:full\s+(?:story|article|coverage)|continue\s+reading|view\s+(?:the\s+)?(?:full\s+)?(?:story|article))"
+    r"\s+(?:at|on|from)\s+\S.{0,60}"
+    r"|(?:go|visit)\s+to\s+(?:the\s+)?(?:source|original)(?:\s+(?:article|story))?"
+    r"|(?:view|read)\s+(?:the\s+)?original(?:\s+(?:article|story))?)\W*$",
+    re.I)
+# one key per kind of signal, so a repeated box counts once
+_AGG_TEXT = [
+    ("count", re.compile(r"^\W*\d{1,4}\s+(?:news\s+)?(?:sources|articles|outlets|stories)"
+                         r"(?:\s+(?:covering|cover|on|reporting|about)\b.{0,60})?\W*$", re.I)),
+    ("total", re.compile(r"^\W*total\s+(?:news\s+)?sources\b", re.I)),
+    ("bias", re.compile(r"^\W*(?:bias\s+(?:distribution|rating|meter|chart)|media\s+bias\b.{0,40})\W*$", re.I)),
+    ("coverage", re.compile(r"^\W*(?:coverage\s+details|blindspot|(?:see\s+)?how\s+(?:\d+\s+)?(?:sources|outlets)"
+                            r"\s+(?:are\s+)?cover(?:ing|ed)?\b.{0,60})\W*$", re.I)),
+    ("lean", re.compile(r"^\W*(?:leaning\s+(?:left|right)\b.{0,40}|(?:left|right|cent(?:er|re))\s*:?\s*\d{1,3}\s*%"
+                        r"|\d{1,3}\s*%\s+(?:left|right|cent(?:er|re))\b.{0,20})\W*$", re.I)),
+]
+_TEXT_LINES_RE = re.compile(r"\s*\n\s*")
+
+
+def _aggregator_signals(raw: str) -> tuple[int, int, int]:
+    """(read-links, distinct hosts they point to, kinds of source-count / bias-box signals)."""
+    links, hosts = 0, set()
+    for m in _A_RE.finditer(raw):
+        txt = normalise_line(_htmllib.unescape(_ANY_TAG_RE.sub(" ", m.group(2))))
+        if len(txt) > 90 or not _AGG_LINK.match(txt):
+            continue
+        links += 1
+        h = _HREF_RE.search(m.group(1))
+        if h:
+            hosts.add(h.group(1).lower())
+    text = _htmllib.unescape(_ANY_TAG_RE.sub("\n", raw))
+    kinds: set[str] = set()
+    for line in _TEXT_LINES_RE.split(text):
+        if not line or len(line) > 120:
+            continue
+        for key, rx in _AGG_TEXT:
+            if key not in kinds and rx.match(line):
+                kinds.add(key)
+    return links, len(hosts), len(kinds)
+
+
+def _is_aggregator(raw: str) -> bool:
+    links, hosts, kinds = _aggregator_signals(raw)
+    return ((links >= 3 and hosts >= 2) or (links >= 2 and kinds >= 1)
+            or (links >= 1 and kinds >= 2) or kinds >= 3)
 
 
 # --------------------------------------------------------------------------- main API
@@ -765,7 +836,10 @@ def _clean_html(raw: str) -> CleanedPage:
     body = join_paragraphs(paras)
     if not _WORD.search(body):
         body = ""
-    return _with_metadata(body, meta, ex, soup)
+    page = _with_metadata(body, meta, ex, soup)
+    if _is_aggregator(_STRIP_RE.sub(" ", raw)):
+        page = replace(page, is_aggregator=True, notes=page.notes + ("aggregator",))
+    return page
 
 
 def _with_metadata(body: str, meta: _Meta, ex: _Extractor, soup: BeautifulSoup) -> CleanedPage:
@@ -800,19 +874,24 @@ def _with_metadata(body: str, meta: _Meta, ex: _Extractor, soup: BeautifulSoup) 
         if suffix and site_from_title and suffix == site_from_title:
             title = t2
 
-    # outlet
-    outlet = meta.get("og:site_name")
-    if not outlet:
-        for o in any_ld:
-            pub = o.get("publisher")
-            n = _names(pub)
-            if n:
-                outlet = n[0]
-                break
-    if not outlet:
-        outlet = meta.get("application-name", "apple-mobile-web-app-title")
-    if not outlet:
-        outlet = site_from_title
+    # outlet: the first stated publisher name that is not a wire agency (a syndicated
+    # story's agency goes to ``wire``)
+    cands: list[str | None] = [meta.get("og:site_name")]
+    for o in any_ld:
+        n = _names(o.get("publisher"))
+        if n:
+            cands.append(n[0])
+            break
+    cands += [meta.get("application-name", "apple-mobile-web-app-title"), site_from_title]
+    outlet, wire_outlet = None, None
+    for c in cands:
+        if not c:
+            continue
+        if _WIRE_OUTLET.match(c):
+            wire_outlet = wire_outlet or c
+            continue
+        outlet = c
+        break
 
     # published date
     pub_date, method = None, None
@@ -898,6 +977,9 @@ def _with_metadata(body: str, meta: _Meta, ex: _Extractor, soup: BeautifulSoup) 
             lang = None
 
     dateline, wire = _dateline(body) if body else (None, None)
+    if wire is None and wire_outlet:
+        w = _WIRE_OUTLET.match(wire_outlet).group(1)
+        wire = _WIRE_NAMES.get(w.lower(), _WIRE_LONG.get(w.lower(), w))
     if not body:
         notes.append("empty body")
 

@@ -41,12 +41,43 @@ _DATE_PATTERNS = [
     re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
 ]
 
+# 10/06/2018, 6-10-2018: day or month first?  Only taken when unambiguous (one part
+# > 12, or both equal) or when the page states the convention ("dd/mm/yyyy").
+_NUMERIC_DATE = re.compile(r"(?<![\d/.-])(?P<a>[0-3]?\d)(?P<sep>[/-])(?P<b>[0-3]?\d)(?P=sep)(?P<year>(?:19|20)\d\d)(?![\d/-])")
+_CONV_DMY = re.compile(r"\b(?:dd|d)[/.-](?:mm|m)[/.-](?:yyyy|yy)\b|\bday[/-]month[/-]year\b", re.I)
+_CONV_MDY = re.compile(r"\b(?:mm|m)[/.-](?:dd|d)[/.-](?:yyyy|yy)\b|\bmonth[/-]day[/-]year\b", re.I)
+
+
+def _numeric_date(m: re.Match, context: str) -> date | None:
+    a, b, year = int(m.group("a")), int(m.group("b")), int(m.group("year"))
+    if a > 12 >= b:
+        day, month = a, b
+    elif b > 12 >= a:
+        month, day = a, b
+    elif a == b:
+        day = month = a
+    elif _CONV_DMY.search(context) and not _CONV_MDY.search(context):
+        day, month = a, b
+    elif _CONV_MDY.search(context) and not _CONV_DMY.search(context):
+        month, day = a, b
+    else:
+        return None  # 10/06/2018: June 10 or October 6? Not stated, so not taken.
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
 # A line that is "about" a date only when little else is on it.
 _DATE_NOISE = re.compile(
-    r"\b(?:updated|modified|edited|last\s+update|photo|image|credit|caption|file|©|copyright|"
-    r"comments?|replied|reply|says?:|wrote|posted\s+by\s+\w+\s+on\s+\w+day)\b|©",
+    r"\b(?:updated|modified|edited|last\s+update|revised|photo|image|credit|caption|file|©|copyright|"
+    r"(?<!\d\s)(?<!\d)comments?|replied|reply|wrote|posted\s+by\s+\w+\s+on\s+\w+day)\b|©|"
+    r"\b(?:says?|said|wrote|commented)\s*:",
     re.I,
 )
+# a revision stamp: the text *before* it may still state the publication date
+# ("Published 3 March 2021 · Updated 5 March 2021")
+_REVISION = re.compile(r"^(?:updated|modified|edited|last\s+update|revised)$", re.I)
 _PUBLISHED_PREFIX = re.compile(r"^\s*(?:published|posted|first\s+published|date|released|issued)\b", re.I)
 _WEEKDAY = re.compile(r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?", re.I)
 _TIME = re.compile(r"\b\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?\b|\b\d{1,2}\s*[ap]\.?m\.?", re.I)
@@ -55,12 +86,20 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 
 def parse_date(text: str, today: date | None = None) -> date | None:
     """The first calendar date written in *text* (not after *today*), else None."""
-    today = today or date.today()
+    found = _first_date(text, today or date.today())
+    return found[0] if found else None
+
+
+def _first_date(text: str, today: date) -> tuple[date, tuple[int, int]] | None:
     for pat in _DATE_PATTERNS:
         for m in pat.finditer(text):
             d = _to_date(m)
             if d is not None and d <= today:
-                return d
+                return d, m.span()
+    for m in _NUMERIC_DATE.finditer(text):
+        d = _numeric_date(m, text)
+        if d is not None and d <= today:
+            return d, m.span()
     return None
 
 
@@ -76,13 +115,7 @@ def _to_date(m: re.Match) -> date | None:
 
 def date_in_line(line: str) -> tuple[date, tuple[int, int]] | None:
     """(date, span) of the first date in *line*, ignoring future dates."""
-    today = date.today()
-    for pat in _DATE_PATTERNS:
-        for m in pat.finditer(line):
-            d = _to_date(m)
-            if d is not None and d <= today:
-                return d, m.span()
-    return None
+    return _first_date(line, date.today())
 
 
 def header_date_line(line: str, max_len: int = 90) -> date | None:
@@ -90,7 +123,14 @@ def header_date_line(line: str, max_len: int = 90) -> date | None:
     "Published 12 March 2019 10:03", "Reuters November 18, 2019 11:03 PM").
 
     Rejects "Updated" stamps, captions, copyright lines and lines carrying prose."""
-    if len(line) > max_len or _DATE_NOISE.search(line):
+    if len(line) > max_len:
+        return None
+    noise = _DATE_NOISE.search(line)
+    if noise:
+        # "Published 3 March 2021 · Updated 5 March 2021": the part before the revision stamp
+        head = line[:noise.start()].rstrip(" \t|·•,;:-–—(")
+        if _REVISION.match(noise.group()) and head and not _DATE_NOISE.search(head):
+            return header_date_line(head, max_len)
         return None
     found = date_in_line(line)
     if found is None:
@@ -148,6 +188,8 @@ def _clean_name(name: str) -> str | None:
         return None
     if len(name.split()) > 5:
         return None
+    if _WIRE_NAME.match(name):  # the agency a story is syndicated from is not the publisher
+        return None
     return name
 
 
@@ -186,6 +228,7 @@ def outlet_from_title_suffix(line: str, title: str | None) -> str | None:
 
 # ---------------------------------------------------------------- wires, datelines
 _WIRES = r"Reuters|AP|AFP|Associated\s+Press|Agence\s+France-Presse|Bloomberg|Xinhua|TASS|Interfax|RIA\s+Novosti|dpa|ANI|IANS|PTI|UPI|Kyodo|Yonhap|EFE|ANSA|Anadolu"
+_WIRE_NAME = re.compile(rf"^(?:The\s+)?(?:{_WIRES})(?:\s+(?:News|News\s+Agency|Staff|Wire))?$", re.I)
 _WIRE_NORMAL = {"associated press": "AP", "agence france-presse": "AFP"}
 _WIRE_IN_DATELINE = re.compile(rf"^[^\n]{{0,60}}?\((?P<w>{_WIRES})\)\s*[-–—:]", re.I)
 _WIRE_DISCLAIMER = re.compile(

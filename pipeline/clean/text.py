@@ -515,6 +515,45 @@ _TITLE_SPLIT = re.compile(r"\s+[-|–—·:»]\s+(?=[^-|–—·:»]*$)")
 _TITLE_BAD = re.compile(r"^(?:by\s|photo|image|credit|updated|published|posted|share|advertisement)|[:]$", re.I)
 
 
+# "4 min read", "5 min read · 31 comments", "Reading time: 4 min", "Estimated reading time 3 minutes"
+_READ_TIME = re.compile(
+    r"\b\d+\s*(?:-\s*)?(?:min|mins|minutes?)\.?\s+(?:read|listen)\b|"
+    r"\b(?:reading|read|listening)\s+time\b\s*:?\s*(?:about\s+|approx\.?\s+)?\d+",
+    re.I,
+)
+# page-furniture words: a line of only these (and counts/separators) is not a headline
+_FURNITURE = re.compile(
+    r"^(?:[\W\d_]|\b(?:min|mins|minutes?|read|reading|time|comments?|views?|shares?|likes?|listen|"
+    r"to|this|article|story|by|staff|share|print|email|updated|published|posted|photo|video|audio)\b)*$",
+    re.I,
+)
+_FUNCTION_WORDS = re.compile(
+    r"\b(?:a|an|the|of|in|on|at|to|for|with|as|and|or|by|from|after|over|into|amid|against|is|are|was|"
+    r"be|but|not|than|up|out|off|its|his|her|their|new|says?|said|will)\b"
+)
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def _all_caps(t: str) -> bool:
+    """Most letters upper case: a masthead, kicker or section label ("THE CONTINENTAL REVIEW")."""
+    letters = _LETTERS.findall(t)
+    if len(letters) < 6:
+        return False
+    upper = sum(1 for c in letters if c.isupper())
+    return upper >= 0.8 * sum(1 for c in letters if c.isupper() or c.islower()) > 0
+
+
+def _menu_like(t: str) -> bool:
+    """A run of capitalised navigation items ("Politics Economy Brussels Briefing Culture
+    Podcasts Events Shop"): many words, all capitalised, no function word in lower case."""
+    words = t.split()
+    if len(words) < 6:
+        return False
+    if not all(w[:1].isupper() or not w[:1].isalpha() for w in words):
+        return False
+    return not _FUNCTION_WORDS.search(t)
+
+
 def _title_ok(ln: _Line) -> bool:
     if ln.kind in ("empty", "chrome", "caption", "byline", "end"):
         return False
@@ -525,7 +564,24 @@ def _title_ok(ln: _Line) -> bool:
         return False
     if _BREADCRUMB.search(t):
         return False
+    if _READ_TIME.search(t) or _FURNITURE.match(t) or _all_caps(t):
+        return False
+    if meta.date_in_line(t) and ln.words <= 12:  # "21 July 2020 · Brussels Briefing · 7 min read"
+        return False
     return True
+
+
+def _headline_shaped(ln: _Line) -> bool:
+    """The usual headline: 4-25 words, no terminal full stop, not a menu run."""
+    t = ln.text
+    if not _title_ok(ln) or not 4 <= ln.words <= 25:
+        return False
+    if re.search(r"(?<!\.\.)[.;,:]$", t) or _LOWER_START.match(t):
+        return False
+    return not _menu_like(t)
+
+
+_CHROME_SOURCE = re.compile(r"^\W*(?:©|\(c\)|copyright\b|all\s+rights\s+reserved)", re.I)
 
 
 def _find_title(lines: list[_Line], nonempty: list[int], start: int, body_idx: list[int]) -> str | None:
@@ -541,6 +597,8 @@ def _find_title(lines: list[_Line], nonempty: list[int], start: int, body_idx: l
         low = t.lower()
         for other in texts:
             if other is t or len(other) <= len(t) or len(other) > len(t) + 120:
+                continue
+            if _CHROME_SOURCE.match(other):  # "© 2020 The Continental Review": the outlet, not a title
                 continue
             ol = other.lower()
             if ol.endswith(low) or (ol.startswith(low) and meta.outlet_from_title_suffix(other, t)):
@@ -561,6 +619,12 @@ def _find_title(lines: list[_Line], nonempty: list[int], start: int, body_idx: l
                     return ln.text
             if len(head_words) >= 4 and not _CHROME_LINE.match(head):
                 return head
+    # nearest headline-shaped line before the body (4-25 words, no full stop, not a
+    # masthead / read-time / date / byline / menu line)
+    for i in reversed(header[-25:]):
+        ln = lines[i]
+        if i not in body_set and _headline_shaped(ln):
+            return ln.text
     # nearest acceptable headline-like line before the body
     for i in reversed(header[-25:]):
         ln = lines[i]
@@ -589,11 +653,18 @@ def _find_outlet(norm: list[str], title: str | None, first_line: str) -> str | N
     return max(tally.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
 
 
+_COMMENTER = re.compile(r"^\S+(?:\s\S+){0,3}\s+(?:says|said|wrote|commented|replied)\s*:?\s*$|^(?:reply|permalink)$", re.I)
+
+
 def _find_date(lines: list[_Line], nonempty: list[int], start: int):
     header = [i for i in nonempty if i < start][-30:]
-    for i in reversed(header):
-        t = lines[i].text
-        if len(t) > 90:
+    for k in range(len(header) - 1, -1, -1):
+        ln = lines[header[k]]
+        t = ln.text
+        if len(t) > 90 or ln.kind == "caption":
+            continue
+        # a comment's time stamp follows the commenter line ("roadfan says:")
+        if k and _COMMENTER.match(lines[header[k - 1]].text):
             continue
         d = meta.header_date_line(t)
         if d:

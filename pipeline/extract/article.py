@@ -13,10 +13,20 @@ from pipeline.extract.summits import SummitMention, find_summits
 from pipeline.extract.units import Units
 
 LEADER_LEVELS = {"head_of_state", "head_of_government", "leader"}
+# who can be placed at a summit: leaders, and ministers / heads of organisations when the
+# text puts them there (a spokesman briefing at home is not an attendee)
+ATTENDEE_LEVELS = LEADER_LEVELS | {"minister", "org_head"}
+_ABSENT = re.compile(
+    r"\b(?:skip\w*\s+(?:the\s+|this\s+year'?s\s+|a\s+|its\s+)?(?:[\w\-]+\s+){0,2}?(?:summit|meeting|gathering|talks|session)|"
+    r"did\s+not\s+attend|didn't\s+attend|not\s+attend\w*|won't\s+attend|will\s+not\s+attend|"
+    r"stay(?:ed|ing|s)?\s+(?:away|home|at\s+home)|absent|absence|boycott\w*|not\s+invited|barred|excluded|"
+    r"declined\s+to\s+(?:attend|come|travel)|pulled\s+out|(?:was|were|is|are)\s+represented\s+by|"
+    r"not\s+at\s+the\s+(?:summit|meeting|talks)|not\s+present|by\s+video|via\s+video|video\s+link|virtually)", re.I)
 _ATTEND = re.compile(
     r"\b(?:attend|attends|attended|attending|arrived|arrives|took part|take part|taking part|joined|joins|"
     r"gathered|gather|hosted|hosts|hosting|addressed|address|told (?:a|the) summit|met|meet|talks|"
     r"sidelines|participat\w+|were to attend|was to attend|opened|chaired|summit|welcomed)\b", re.I)
+_NOT_ABSENT = re.compile(r"\b(?:change\s+from|instead\s+of|rather\s+than|no\s+longer|despite)\b", re.I)
 
 
 @dataclass
@@ -52,9 +62,17 @@ def _attendees(units: Units, people: list[P.Person], quotes: list[QuoteFact],
     met = {m.a for m in meetings} | {m.b for m in meetings}
     spoke = {q.person for q in quotes if q.person is not None}
     out = []
+    absent = _absentees(units, people)
     for i, p in enumerate(people):
-        if p.former or p.level not in LEADER_LEVELS:
+        if p.former or p.level not in ATTENDEE_LEVELS or i in absent:
             continue
+        if p.level in LEADER_LEVELS or p.level == "org_head":
+            # a leader named in a report of the summit is there unless the text says otherwise
+            out.append(i)
+            continue
+        if i not in met and not any(_PLACED.search(body[sent.start:sent.end])
+                                    for s, _ in p.mentions if (sent := units.sentence_at(s))):
+            continue  # a minister needs the text to place them there
         present = i in met or i in spoke
         if not present:
             for s, _ in p.mentions:
@@ -71,4 +89,29 @@ def _attendees(units: Units, people: list[P.Person], quotes: list[QuoteFact],
             i = P.resolve_pronoun(people, sent.start, sentences=units.sentences)
             if i is not None and i not in out and not people[i].former and people[i].level in LEADER_LEVELS:
                 out.append(i)
-    return sorted(out)
+    return sorted(i for i in out if i not in absent)
+
+
+_PLACED = re.compile(r"\b(?:attend\w*|arrived|took\s+part|joined|represent\w*|led\s+(?:the|his|her)\s+\w*\s*delegation|"
+                     r"in\s+(?:his|her)\s+place|on\s+behalf|at\s+the\s+summit|summit|sidelines|addressed|read\s+out|"
+                     r"delivered|accompan\w+|travell?ed\s+with|alongside)\b", re.I)
+
+
+def _absentees(units: Units, people: list[P.Person]) -> set[int]:
+    """People the text says stayed away ("Xi skipped the summit", "Putin joined by video link")."""
+    body = units.body
+    out = set()
+    for i, p in enumerate(people):
+        for s, e in p.mentions:
+            sent = units.sentence_at(s)
+            if not sent:
+                continue
+            # the absence cue must be in this person's clause: after the name, before another name
+            nxt = min((ms for j, q in enumerate(people) if j != i for ms, _ in q.mentions if e < ms < sent.end),
+                      default=sent.end)
+            clause = body[e:nxt]
+            cue = _ABSENT.search(clause)
+            if cue and not _NOT_ABSENT.search(clause[:cue.start()]):
+                out.add(i)
+                break
+    return out
