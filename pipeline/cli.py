@@ -74,7 +74,15 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--input", help="input folder (default: $SUMMIT_ETL_INPUT or seeds/documents)")
     p_run.add_argument("--warehouse", help="DuckDB file (default: $SUMMIT_ETL_WAREHOUSE or data/warehouse.duckdb)")
     p_run.add_argument("--exports", help="Parquet exports folder (default: $SUMMIT_ETL_EXPORTS or data/exports)")
+    p_dev = sub.add_parser("dev", help="open the Dagster UI on 127.0.0.1 (offline, telemetry off)")
+    p_dev.add_argument("--port", default="3000")
     args = parser.parse_args(argv)
+    if args.command == "dev":
+        ensure_dagster_home()
+        import subprocess
+
+        return subprocess.call(["dagster", "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"),
+                                "-h", "127.0.0.1", "-p", args.port], cwd=PROJECT_ROOT)
     if args.command == "run":
         settings = Settings.from_env().with_overrides(args.input, args.warehouse, args.exports)
         return run(settings)

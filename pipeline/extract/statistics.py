@@ -138,6 +138,8 @@ def extract_statistics(units: Units) -> list[StatFact]:
     def add(s: int, e: int, value: float | None, unit: str, qual: str | None) -> None:
         if value is None or not math.isfinite(value) or overlaps(s, e):
             return
+        if body[s:e].count('"') % 2 == 1 and body[e:e + 1] == '"':
+            e += 1  # 14 "dialogue partners": keep the closing mark with its opening one
         sent = units.sentence_at(s)
         ss, se = (sent.start, sent.end) if sent else (s, e)
         taken.append((s, e))

@@ -1,0 +1,182 @@
+"""The whole Dagster graph, materialised on the embedded seed pages into a DuckDB file."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipeline.assets import ALL_ASSETS, ALL_CHECKS, SummitSettings
+from pipeline.settings import PROJECT_ROOT
+
+SEEDS = PROJECT_ROOT / "seeds" / "documents"
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "articles"
+
+CONTRACT = {
+    "articles": {"article_id": "VARCHAR", "source_path": "VARCHAR", "outlet": "VARCHAR", "title": "VARCHAR",
+                 "published_date": "DATE", "body_text": "VARCHAR", "is_aggregator": "BOOLEAN",
+                 "duplicate_of": "VARCHAR"},
+    "summits": {"summit_id": "VARCHAR", "organization": "VARCHAR", "name": "VARCHAR", "edition": "VARCHAR",
+                "city": "VARCHAR", "country_code": "VARCHAR", "start_date": "DATE", "end_date": "DATE",
+                "year": "INTEGER", "article_ids": "VARCHAR[]"},
+    "people": {"person_id": "VARCHAR", "name": "VARCHAR", "country_code": "VARCHAR", "role": "VARCHAR",
+               "aliases": "VARCHAR[]"},
+    "attendees": {"summit_id": "VARCHAR", "person_id": "VARCHAR", "name": "VARCHAR", "country_code": "VARCHAR",
+                  "role": "VARCHAR", "article_ids": "VARCHAR[]"},
+    "meetings": {"summit_id": "VARCHAR", "person_a_id": "VARCHAR", "person_a": "VARCHAR",
+                 "person_b_id": "VARCHAR", "person_b": "VARCHAR", "article_ids": "VARCHAR[]"},
+    "quotes": {"quote_id": "VARCHAR", "article_id": "VARCHAR", "summit_id": "VARCHAR",
+               "speaker_person_id": "VARCHAR", "speaker": "VARCHAR", "text": "VARCHAR", "char_start": "INTEGER",
+               "char_end": "INTEGER", "cue": "VARCHAR"},
+    "statistics": {"statistic_id": "VARCHAR", "article_id": "VARCHAR", "summit_id": "VARCHAR", "value": "DOUBLE",
+                   "unit": "VARCHAR", "text": "VARCHAR", "qualifier": "VARCHAR", "context": "VARCHAR",
+                   "char_start": "INTEGER", "char_end": "INTEGER"},
+    "rejected_documents": {"source_path": "VARCHAR", "sha256": "VARCHAR", "reason": "VARCHAR",
+                           "detail": "VARCHAR"},
+}
+
+
+def build(input_dir: Path, tmp_path: Path) -> Path:
+    warehouse = tmp_path / "warehouse.duckdb"
+    result = dg.materialize(
+        [*ALL_ASSETS, *ALL_CHECKS],
+        resources={"settings": SummitSettings(input_dir=str(input_dir), warehouse_path=str(warehouse),
+                                              exports_dir=str(tmp_path / "exports"))},
+    )
+    assert result.success
+    return warehouse
+
+
+@pytest.fixture(scope="module")
+def seeds_warehouse(tmp_path_factory) -> Path:
+    return build(SEEDS, tmp_path_factory.mktemp("seeds"))
+
+
+@pytest.fixture()
+def con(seeds_warehouse):
+    connection = duckdb.connect(str(seeds_warehouse), read_only=True)
+    yield connection
+    connection.close()
+
+
+def rows(con, sql, params=()):
+    return con.execute(sql, params).fetchall()
+
+
+def test_table_contract(con):
+    for table, columns in CONTRACT.items():
+        got = dict(rows(con, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
+                        [table]))
+        for column, dtype in columns.items():
+            assert got.get(column) == dtype, (table, column, got.get(column))
+
+
+def test_every_seed_is_an_article(con):
+    paths = {r[0] for r in rows(con, "SELECT source_path FROM articles")}
+    assert paths == {p.name for p in SEEDS.iterdir()}
+    assert rows(con, "SELECT count(*) FROM rejected_documents") == [(0,)]
+
+
+def test_sco_summit_in_astana_with_putin_xi_erdogan(con):
+    summit = rows(con, "SELECT summit_id, country_code FROM summits WHERE organization = 'SCO' AND city = 'Astana'")
+    assert len(summit) == 1 and summit[0][1] == "KAZ"
+    names = {r[0] for r in rows(con, "SELECT name FROM attendees WHERE summit_id = ?", [summit[0][0]])}
+    assert {"Vladimir Putin", "Xi Jinping", "Recep Tayyip Erdogan"} <= names
+
+
+def test_unipolar_quote_attributed_to_putin(con):
+    got = rows(con, "SELECT q.speaker, p.country_code FROM quotes q JOIN people p ON p.person_id = q.speaker_person_id "
+                    "WHERE q.text LIKE 'Attempts to create a unipolar world%'")
+    assert got == [("Vladimir Putin", "RUS")]
+
+
+def test_over_45_billion_is_45e9_usd_with_qualifier(con):
+    got = rows(con, "SELECT value, unit, qualifier FROM statistics WHERE text = 'over $45 billion'")
+    assert got == [(45e9, "USD", "over")]
+
+
+def test_offsets_slice_body_to_text(con):
+    for table in ("quotes", "statistics"):
+        bad = rows(con, f"SELECT count(*) FROM {table} t JOIN articles a USING (article_id) "
+                        "WHERE substr(a.body_text, t.char_start + 1, t.char_end - t.char_start) <> t.text")
+        assert bad == [(0,)], table
+
+
+def test_one_person_row_per_person_with_country(con):
+    putin = rows(con, "SELECT country_code, aliases FROM people WHERE name = 'Vladimir Putin'")
+    assert len(putin) == 1
+    assert putin[0][0] == "RUS" and "Putin" in putin[0][1]
+
+
+def test_same_summit_from_two_outlets_is_one_row_dated_by_either(con):
+    got = rows(con, "SELECT city, start_date, len(article_ids) FROM summits WHERE organization = 'Russia-Central Asia'")
+    assert len(got) == 1
+    city, start, n_articles = got[0]
+    assert city == "Dushanbe" and str(start) == "2025-10-09" and n_articles == 2
+
+
+def test_page_chrome_yields_nothing(con):
+    # donation appeals hold quoted phrases ("foreign agent") and sums ("$2"): none may surface
+    assert rows(con, "SELECT count(*) FROM quotes WHERE text ILIKE '%discredits the decisions%'") == [(0,)]
+    assert rows(con, "SELECT count(*) FROM statistics WHERE value = 2 AND unit = 'USD'") == [(0,)]
+    assert rows(con, "SELECT count(*) FROM statistics WHERE unit = 'percent'") == [(0,)]
+
+
+def test_aggregator_and_outlets(con):
+    got = dict(rows(con, "SELECT right(source_path, 28), is_aggregator FROM articles"))
+    assert sum(got.values()) == 1
+    outlets = {r[0] for r in rows(con, "SELECT outlet FROM articles WHERE outlet IS NOT NULL")}
+    assert {"The Moscow Times", "ThePrint", "Press TV"} <= outlets
+
+
+def test_rerun_gives_identical_ids(seeds_warehouse, tmp_path):
+    again = build(SEEDS, tmp_path)
+    first, second = duckdb.connect(str(seeds_warehouse), read_only=True), duckdb.connect(str(again), read_only=True)
+    try:
+        for table, key in (("articles", "article_id"), ("summits", "summit_id"), ("people", "person_id"),
+                           ("quotes", "quote_id"), ("statistics", "statistic_id")):
+            q = f"SELECT {key} FROM {table} ORDER BY {key}"
+            assert first.execute(q).fetchall() == second.execute(q).fetchall(), table
+    finally:
+        first.close()
+        second.close()
+
+
+def test_bad_files_are_rejected_not_fatal(tmp_path):
+    inp = tmp_path / "in"
+    inp.mkdir()
+    shutil.copy(SEEDS / sorted(p.name for p in SEEDS.iterdir())[0], inp / "good.txt")
+    (inp / "empty.html").write_bytes(b"")
+    (inp / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    (inp / "sub dir").mkdir()
+    (inp / "sub dir" / "latin1 page.txt").write_bytes("Le président a déclaré « nous sommes prêts ».".encode("latin-1"))
+    warehouse = build(inp, tmp_path)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rejected = dict(con.execute("SELECT source_path, reason FROM rejected_documents").fetchall())
+        assert rejected == {"empty.html": "empty", "image.txt": "not a text page"}
+        docs = dict(con.execute("SELECT source_path, encoding FROM documents").fetchall())
+        assert set(docs) == {"good.txt", "sub dir/latin1 page.txt"}
+        assert docs["sub dir/latin1 page.txt"] != "utf-8"
+    finally:
+        con.close()
+
+
+@pytest.mark.skipif(not FIXTURES.is_dir(), reason="fixture articles missing")
+def test_fixture_articles_summits_and_quotes(tmp_path):
+    """Varied self-written pages: other summits, eras, outlets, HTML and text."""
+    con = duckdb.connect(str(build(FIXTURES, tmp_path)), read_only=True)
+    try:
+        orgs = {r[0] for r in con.execute("SELECT organization FROM summits").fetchall()}
+        assert {"G7", "G8", "G20", "EU", "NATO", "ASEAN", "BRICS", "SCO", "APEC", "AU"} <= orgs
+        no_summit = con.execute(
+            "SELECT count(*) FROM quotes q JOIN articles a USING (article_id) "
+            "WHERE a.source_path LIKE 'germany_scholz%' AND q.summit_id IS NULL").fetchall()[0][0]
+        assert no_summit > 0  # what leaders said away from summits is kept, with no summit
+        g20 = con.execute("SELECT len(article_ids) FROM summits WHERE organization = 'G20' AND city = 'New Delhi'"
+                          ).fetchall()
+        assert g20 == [(2,)]  # one wire story on two sites: one summit
+    finally:
+        con.close()
