@@ -228,3 +228,48 @@ def test_quality_on_benchmark_subset():
     prec, rec = sum(ps) / len(ps), sum(rs) / len(rs)
     f1 = 2 * prec * rec / (prec + rec)
     assert f1 >= 0.95, f"sh4 F1 {f1:.3f} (P {prec:.3f}, R {rec:.3f}) on {len(ids)} pages"
+
+
+# --------------------------------------------------------------------------- aggregators & metadata guards
+
+def _copy(outlet: str, host: str, link_text: str = "Read Full Article") -> str:
+    return (f'<div class="card"><span>{outlet}</span><h3>Leaders meet at summit in the capital</h3>'
+            f'<p>{P2}</p><a href="https://{host}/story/1">{link_text}</a></div>')
+
+
+def test_aggregator_read_full_article_links():
+    body = (f"<article><h1>Leaders meet at summit</h1><p>{P1}</p>"
+            + _copy("Daily One", "one.example") + _copy("Evening Two", "two.example")
+            + _copy("Morning Three", "three.example") + "</article>")
+    out = clean_html(page(body))
+    assert out.is_aggregator
+
+
+def test_aggregator_source_count_and_bias_box():
+    body = (f"<main><h1>Leaders meet at summit</h1><p>{P1}</p><div>12 sources</div>"
+            + _copy("Daily One", "one.example", "Read more at Daily One")
+            + '<aside><h4>Bias Distribution</h4><div>Left 40%</div></aside></main>')
+    assert clean_html(page(body)).is_aggregator
+
+
+def test_normal_article_not_aggregator():
+    related = ('<div class="related"><a href="https://x.example/a">Read more</a>'
+               '<a href="https://x.example/b">Read more</a><a href="https://x.example/c">Read more</a></div>')
+    assert not clean_html(article(extra_outside=related)).is_aggregator
+    one = '<p><a href="https://wire.example/s">Read the full story at Example Wire</a></p>'
+    assert not clean_html(article(extra_inside=one)).is_aggregator
+
+
+def test_outlet_is_publisher_not_wire():
+    head = ('<meta property="og:site_name" content="Reuters">'
+            '<title>Leaders meet at summit | The Daily Planet</title>')
+    out = clean_html(page(article().split("<body>")[1].split("</body>")[0], head=head))
+    assert out.outlet == "The Daily Planet"
+    assert out.wire == "Reuters"
+
+
+def test_comment_time_tag_not_publication_date():
+    comments = ('<div class="comments"><div class="comment"><time datetime="2021-05-02">May 2</time>'
+                '<p>A reader comment that goes on for quite a while about the summit coverage.</p></div></div>')
+    out = clean_html(article(extra_outside=comments))
+    assert out.published_date is None

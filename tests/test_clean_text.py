@@ -292,3 +292,87 @@ def test_teaser_repeated_on_page_dropped():
     teaser = "Mayor resigns after long row over the city budget and the new roads plan, officials confirmed on Friday."
     text = page(teaser, "Council agrees budget for roads", *ARTICLE, "Latest News", teaser)
     assert teaser not in clean_text_dump(text).paragraphs
+
+
+# ---------------------------------------------------------------- headline / date robustness
+def test_title_skips_masthead_read_time_and_byline():
+    dump = "\n".join([
+        "THE WEEKLY HARBOUR GAZETTE",
+        "Your town's paper since 1901",
+        "News Sport Business Culture Podcasts Events Shop",
+        "News > Local > Council",
+        "",
+        "Council agrees budget for roads after long talks",
+        "3 March 2021 · Local News · 6 min read",
+        "By Jane Roe",
+        "4 min read · 12 comments",
+        "Reading time: 4 min",
+        "",
+        *ARTICLE,
+        "© 2021 The Weekly Harbour Gazette",
+    ])
+    result = clean_text_dump(dump)
+    assert result.title == "Council agrees budget for roads after long talks"
+    assert result.published_date == date(2021, 3, 3)
+
+
+def test_title_not_menu_or_caps_kicker():
+    dump = "\n".join([
+        "Politics Economy World Culture Science Opinion Video",
+        "Harbour council agrees deal on new roads plan",
+        "EXCLUSIVE REPORT FROM THE HARBOUR",
+        "Estimated reading time 5 minutes",
+        *ARTICLE,
+    ])
+    assert clean_text_dump(dump).title == "Harbour council agrees deal on new roads plan"
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("June 10, 2018 | by Staff Correspondent | 5 comments", date(2018, 6, 10)),
+    ("Posted on June 10, 2018 by jdoe", date(2018, 6, 10)),
+    ("June 10, 2018 | 09:14", date(2018, 6, 10)),
+    ("25/06/2018", date(2018, 6, 25)),
+    ("06/25/2018", date(2018, 6, 25)),
+    ("10/06/2018", None),  # June 10 or October 6: ambiguous, not taken
+    ("Date (dd/mm/yyyy): 10/06/2018", date(2018, 6, 10)),
+    ("Date (mm/dd/yyyy): 10/06/2018", date(2018, 10, 6)),
+    ("Published 3 March 2021 · Updated 5 March 2021", date(2021, 3, 3)),
+    ("Updated 5 March 2021", None),
+    ("Last modified: 5 March 2021", None),
+    ("roadfan says: November 19, 2019", None),
+    ("Photo: the mayor on 3 March 2021", None),
+])
+def test_header_date_line_formats(line, expected):
+    assert meta.header_date_line(line) == expected
+
+
+def test_date_with_comment_count_found():
+    dump = page("Council agrees budget for roads after long talks",
+                "June 10, 2018 | by Staff Correspondent | 5 comments", "Reading time: 4 min", *ARTICLE)
+    result = clean_text_dump(dump)
+    assert result.published_date == date(2018, 6, 10)
+    assert result.title == "Council agrees budget for roads after long talks"
+
+
+def test_future_and_caption_dates_not_published():
+    future = date.today().replace(year=date.today().year + 3)
+    dump = page(f"{future.day} {future.strftime('%B')} {future.year}",
+                "Council agrees budget for roads after long talks",
+                "The mayor in Anytown on 3 March 2021. (Photo by Jane Roe)", *ARTICLE)
+    result = clean_text_dump(dump)
+    assert result.published_date is None
+
+
+def test_comment_timestamp_not_published_date():
+    dump = page("Council agrees budget for roads after long talks", "roadfan says:", "November 19, 2019 at 6:34 am",
+                *ARTICLE)
+    assert clean_text_dump(dump).published_date is None
+
+
+def test_outlet_never_wire():
+    assert meta._clean_name("Reuters") is None
+    assert meta._clean_name("The Associated Press") is None
+    assert meta._clean_name("AFP") is None
+    dump = page("Council agrees budget for roads after long talks - Reuters",
+                "Council agrees budget for roads after long talks", *ARTICLE, "© 2021 Reuters")
+    assert clean_text_dump(dump).outlet is None

@@ -17,7 +17,9 @@ from pipeline.extract.units import Units
 
 _MEET = re.compile(
     r"\b(?:met|meets|meet|meeting|convened|sat\s+down|hosted|hosts|received|welcomed|"
-    r"(?:held|hold|holds|holding)\s+(?:\w+\s+){0,2}?(?:talks|meeting|meetings|discussions|a\s+summit)|"
+    r"(?:held|hold|holds|holding|had|have)\s+(?:[\w\-]+\s+){0,4}?(?:talks|meeting|meetings|discussions|conversation|"
+    r"exchange|a\s+summit|one-on-one|tete-a-tete|bilateral)|"
+    r"(?:wrapped\s+up|concluded|began|started|opened|continued)\s+(?:[\w\-]+\s+){0,4}?(?:talks|meetings?|discussions)|"
     r"talks\s+with|talks\s+between|meeting\s+(?:with|between)|shook\s+hands)\b", re.I)
 _BOUNDARY = re.compile(r",\s*(?:who|which|where|while|whose)\b|;|\s(?:but|because|although|after|before|amid|"
                        r"said|says|told|adding|saying)\s|\.\s|:", re.I)
@@ -66,8 +68,10 @@ def extract_meetings(units: Units, people: list[P.Person], descs: list[P.Descrip
             if any(q.start <= vs < q.end for q in units.quotes):
                 continue
             clause_start = sent.start
+            relative = False
             for b in _BOUNDARY.finditer(body, sent.start, vs):
                 clause_start = b.end()
+                relative = bool(re.match(r",\s*who\b", b.group(0), re.I))
             clause_end = sent.end
             b = _BOUNDARY.search(body, ve, sent.end)
             if b:
@@ -78,6 +82,11 @@ def extract_meetings(units: Units, people: list[P.Person], descs: list[P.Descrip
             ments = [m for m in ments if body[m[1]:m[1] + 2] != "'s"]
             subj = [m for m in ments if m[1] <= vs]
             obj = [m for m in ments if m[0] >= ve]
+            if relative and not subj:
+                # "Rutte, who met Michel on Saturday, said ...": the antecedent met them
+                ante = [m for m in P.mentions_in(people, sent.start, clause_start) if m[1] <= clause_start]
+                ante = [m for m in ante if re.fullmatch(r"[\s,]*(?:who\s*)?", body[m[1]:clause_start])]
+                subj = ante[-1:]
             noun = v.group(0).lower()
             if noun.startswith(("talks between", "meeting between")):
                 if len(obj) >= 2:
