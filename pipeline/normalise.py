@@ -139,25 +139,26 @@ def _country_short_name(code: str) -> str:
     return reference.short_country_name(code)
 
 
-def _name_bilateral(rows: list[ArticleRows]) -> None:
+def _name_bilateral(rows: list[ArticleRows], country_of: dict[tuple[str, int], str | None]) -> None:
     """An unnamed summit whose attending leaders represent exactly two countries is those two
-    countries' own summit ("United States-China")."""
+    countries' own summit ("United States-China"). Countries come from the merged people, so
+    "President Donald Trump" has one even when this article does not say it."""
     for r in rows:
         for s in r.summits:
             if s["organization"] is not None or not s["is_main"]:
                 continue
-            people = {p["local_id"]: p for p in r.people}
             countries = []
             for a in r.attendees:
-                c = people[a["person_local_id"]]["country_code"]
+                c = country_of.get((a["article_id"], a["person_local_id"]))
                 if c and c not in countries:
                     countries.append(c)
             if len(countries) == 2:
                 s["organization"] = "-".join(_country_short_name(c) for c in countries)
 
 
-def _summits(rows: list[ArticleRows], story: dict[str, str]) -> tuple[pl.DataFrame, dict[tuple[str, int], str]]:
-    _name_bilateral(rows)
+def _summits(rows: list[ArticleRows], story: dict[str, str],
+             country_of: dict[tuple[str, int], str | None]) -> tuple[pl.DataFrame, dict[tuple[str, int], str]]:
+    _name_bilateral(rows, country_of)
     mentions = [s for r in rows for s in r.summits]
     # Unnamed summits take the organisation of a same-city summit in the same story,
     # else of the only named summit in that city.
@@ -231,7 +232,9 @@ def normalise(rows: Iterable[ArticleRows]) -> dict[str, pl.DataFrame]:
         a["story_id"] = story[a["article_id"]]
         a["duplicate_of"] = dup[a["article_id"]]
     people, pmap = _people(rows)
-    summits, smap = _summits(rows, story)
+    country_by_person = dict(zip(people["person_id"].to_list(), people["country_code"].to_list()))
+    country_of = {key: country_by_person.get(pid) for key, pid in pmap.items()}
+    summits, smap = _summits(rows, story, country_of)
 
     def sid(article_id: str, local: int | None) -> str | None:
         return None if local is None else smap.get((article_id, local))

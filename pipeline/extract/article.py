@@ -20,7 +20,8 @@ _ABSENT = re.compile(
     r"\b(?:skip\w*\s+(?:the\s+|this\s+year'?s\s+|a\s+|its\s+)?(?:[\w\-]+\s+){0,2}?(?:summit|meeting|gathering|talks|session)|"
     r"did\s+not\s+attend|didn't\s+attend|not\s+attend\w*|won't\s+attend|will\s+not\s+attend|"
     r"stay(?:ed|ing|s)?\s+(?:away|home|at\s+home)|absent|absence|boycott\w*|not\s+invited|barred|excluded|"
-    r"declined\s+to\s+(?:attend|come|travel)|pulled\s+out|(?:was|were|is|are)\s+represented\s+by|"
+    r"declined\s+to\s+(?:attend|come|travel)|pulled\s+out|did\s+not\s+(?:travel|come|go)|didn't\s+(?:travel|come|go)|"
+    r"not\s+travel\w*|(?:was|were|is|are)\s+represented\s+by|"
     r"not\s+at\s+the\s+(?:summit|meeting|talks)|not\s+present|by\s+video|via\s+video|video\s+link|virtually)", re.I)
 _ATTEND = re.compile(
     r"\b(?:attend|attends|attended|attending|arrived|arrives|took part|take part|taking part|joined|joins|"
@@ -56,11 +57,11 @@ def extract_article(body: str, published: date | None = None) -> ArticleFacts:
 
 def _attendees(units: Units, people: list[P.Person], quotes: list[QuoteFact],
                meetings: list[MeetingFact]) -> list[int]:
-    """Leaders the article places at its summit: they met someone there, spoke there,
-    or are named in a sentence about attending, meeting or the summit itself."""
+    """Who the article places at its summit: every leader (head of state or government,
+    organisation head) it names, unless the text says they stayed away or were represented;
+    ministers only when they met someone or the text places them there."""
     body = units.body
     met = {m.a for m in meetings} | {m.b for m in meetings}
-    spoke = {q.person for q in quotes if q.person is not None}
     out = []
     absent = _absentees(units, people)
     for i, p in enumerate(people):
@@ -70,18 +71,9 @@ def _attendees(units: Units, people: list[P.Person], quotes: list[QuoteFact],
             # a leader named in a report of the summit is there unless the text says otherwise
             out.append(i)
             continue
-        if i not in met and not any(_PLACED.search(body[sent.start:sent.end])
-                                    for s, _ in p.mentions if (sent := units.sentence_at(s))):
-            continue  # a minister needs the text to place them there
-        present = i in met or i in spoke
-        if not present:
-            for s, _ in p.mentions:
-                sent = units.sentence_at(s)
-                if sent and _ATTEND.search(body[sent.start:sent.end]):
-                    present = True
-                    break
-        if present:
-            out.append(i)
+        if i in met or any(_PLACED.search(body[sent.start:sent.end])
+                           for s, _ in p.mentions if (sent := units.sentence_at(s))):
+            out.append(i)  # a minister needs the text to place them there
     # "He told a summit in Dushanbe": a pronoun subject of an attendance sentence
     for sent in units.sentences:
         text = body[sent.start:sent.end]

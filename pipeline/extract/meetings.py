@@ -22,7 +22,7 @@ _MEET = re.compile(
     r"(?:wrapped\s+up|concluded|began|started|opened|continued)\s+(?:[\w\-]+\s+){0,4}?(?:talks|meetings?|discussions)|"
     r"talks\s+with|talks\s+between|meeting\s+(?:with|between)|shook\s+hands)\b", re.I)
 _BOUNDARY = re.compile(r",\s*(?:who|which|where|while|whose)\b|;|\s(?:but|because|although|after|before|amid|"
-                       r"said|says|told|adding|saying)\s|\.\s|:", re.I)
+                       r"said|says|told|adding|saying)\s|:", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|no longer|declined to|refused to|won't|will not|did not|didn't)\s+(?:\w+\s+)?$", re.I)
 
 
@@ -82,6 +82,10 @@ def extract_meetings(units: Units, people: list[P.Person], descs: list[P.Descrip
             ments = [m for m in ments if body[m[1]:m[1] + 2] != "'s"]
             subj = [m for m in ments if m[1] <= vs]
             obj = [m for m in ments if m[0] >= ve]
+            if not subj and re.match(r"\s*(?:He|She)\s+(?:\w+\s+)?$", body[clause_start:vs]):
+                i = P.resolve_pronoun(people, clause_start, sentences=units.sentences)
+                if i is not None:
+                    subj = [(clause_start, clause_start + 2, i)]
             if relative and not subj:
                 # "Rutte, who met Michel on Saturday, said ...": the antecedent met them
                 ante = [m for m in P.mentions_in(people, sent.start, clause_start) if m[1] <= clause_start]

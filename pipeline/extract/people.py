@@ -295,8 +295,9 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
         name = " ".join(w.removesuffix("'s") for w in words)
         if any(p.matches(name) for p in people):
             continue
-        if re.search(r"\b(?:at|in|from|to|of|on|near|inside|outside|into|the)\s+$", body[max(0, start - 10):start], re.I):
-            continue
+        if re.search(r"\b(?:at|in|from|to|of|on|near|inside|outside|into|the)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$",
+                     body[max(0, start - 40):start], re.I):
+            continue  # "in the 13th-century Palazzo Ducale": a place, not a speaker
         if _SPEECH_OR_MEET.match(body[end:end + 40]) or _SAID_BEFORE.search(body[max(0, start - 20):start]):
             register(words, start, end, None, None)
     # Pass 3: every mention of a known person (full name or one end of it).

@@ -19,7 +19,7 @@ _WORD_NUMBERS = {
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-    "dozen": 12, "two dozen": 24, "a dozen": 12, "a hundred": 100, "a thousand": 1000,
+    "dozen": 12, "two dozen": 24,
 }
 _HYPHEN_WORDS = {"one": 1, "two": 2, **_WORD_NUMBERS}
 _SCALES = {
@@ -82,6 +82,11 @@ _MONTHS = ("january|february|march|april|may|june|july|august|september|october|
            "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 
 
+_APPEAL = re.compile(
+    r"\b(?:donat\w+|support\s+us|support\s+our|patreon|subscribe\w*|subscription|a\s+gift\s+of|per\s+month|"
+    r"a\s+month\b.*\bsupport|sign\s+up|free\s+trial|become\s+a\s+(?:member|supporter))\b", re.I)
+
+
 @dataclass(frozen=True)
 class StatFact:
     start: int
@@ -138,6 +143,11 @@ def extract_statistics(units: Units) -> list[StatFact]:
     def add(s: int, e: int, value: float | None, unit: str, qual: str | None) -> None:
         if value is None or not math.isfinite(value) or overlaps(s, e):
             return
+        sent = units.sentence_at(s)
+        if sent and _APPEAL.search(body[sent.start:sent.end]):
+            return  # a donation or subscription line that survived cleaning
+        if re.search(r"\b(?:Group\s+of|G-?)\s*$", body[max(0, s - 10):s]):
+            return  # "Group of 20": part of a name
         if body[s:e].count('"') % 2 == 1 and body[e:e + 1] == '"':
             e += 1  # 14 "dialogue partners": keep the closing mark with its opening one
         sent = units.sentence_at(s)
