@@ -63,10 +63,13 @@ _ORG_HEADS = (
     "spokeswoman|spokesperson|spokespeople|office|government|embassy|agency|council|commission|"
     "department|cabinet|presidency|palace|secretariat|administration|readout|state media|media|"
     "broadcaster|newspaper|military|army|foreign office|summit|leaders|report|resolution|letter|"
-    "document|press service|bloc|alliance|organi[sz]ation|party|parliament|senate|court"
+    "document|press service|bloc|alliance|organi[sz]ation|party|parliament|senate|court|decision|ruling|"
+    "official|officials|diplomat|diplomats|aide|aides|source|sources|negotiator|negotiators|envoy|"
+    "draft|judges|assembly|committee|union"
 )
 _ORG = re.compile(rf"\b(?:{_ORG_HEADS})\b", re.I)
-_KEEP_MODIFIERS = {"joint", "final", "foreign", "defence", "defense", "state", "official", "presidential",
+_KEEP_MODIFIERS = {"joint", "final", "foreign", "defence", "defense", "state", "official", "presidential", "senior",
+                   "draft", "constitutional", "supreme", "european", "western", "chinese", "us", "u.s.",
                    "news", "press", "trade", "finance", "interior", "economy", "white", "closing",
                    "summit", "leaders", "chinese", "russian", "american"}
 _DETERMINERS = {"a", "an", "the", "this", "that", "its", "their", "his", "her"}
@@ -139,6 +142,10 @@ class _Resolver:
         if re.match(r"\s*(?:also\s+)?said\s+in\s+a\s+(?:statement|communiqu|readout|post)", body[end:end + 40]) \
                 and re.fullmatch(rf"(?:[{UPPER}][\w'\-.]*\s*){{1,4}}", bare):
             return bare, None
+        # a name the people rules did not catch ("'...,' Faki said"): keep it as written
+        if re.fullmatch(rf"[{UPPER}][\w'\-]+(?:\s+[{UPPER}][\w'\-]+){{0,3}}", phrase) and \
+                phrase.split()[0].lower() not in P._NOT_NAME and not reference.country_code(phrase):
+            return phrase, None
         return None, None
 
     def who_span(self, m: re.Match, base: int) -> tuple[int, int]:

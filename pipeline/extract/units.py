@@ -69,8 +69,26 @@ def _is_closing(text: str, i: int) -> bool:
     return not before.isspace() and (after.isspace() or not after.isalnum())
 
 
+_SINGLE = re.compile(r"(?:^|(?<=[\s(\[\u2014\-]))'(?=[^\W_])(?P<inner>[^'\n]*?(?:'[^\W_][^'\n]*?)*?[,.!?;])'(?=\s|$)")
+
+
 def quote_spans(body: str, paragraphs: list[Span] | None = None) -> list[Quote]:
-    """Pair the straight double quotes (the body is normalised) paragraph by paragraph."""
+    """Pair the quotation marks paragraph by paragraph: straight double quotes (the body is
+    normalised), and single quotes when they clearly delimit speech (British style:
+    'We cannot wait,' she said) - the closing mark follows punctuation, so apostrophes
+    ("Russia's", "countries'") never close a quote."""
+    doubles = _double_spans(body, paragraphs)
+    singles: list[Quote] = []
+    for pi, para in enumerate(paragraphs if paragraphs is not None else paragraph_spans(body)):
+        for m in _SINGLE.finditer(body, para.start, para.end):
+            o, c = m.start(), m.end() - 1
+            if any(q.open_mark <= o <= q.close_mark or q.open_mark <= c <= q.close_mark for q in doubles):
+                continue
+            singles.append(_make(body, para, pi, o - para.start, c - para.start, closed=True))
+    return sorted(doubles + singles, key=lambda q: q.open_mark)
+
+
+def _double_spans(body: str, paragraphs: list[Span] | None = None) -> list[Quote]:
     quotes: list[Quote] = []
     for pi, para in enumerate(paragraphs if paragraphs is not None else paragraph_spans(body)):
         text = body[para.start:para.end]
@@ -113,7 +131,7 @@ def sentence_spans(body: str, paragraphs: list[Span] | None = None,
                    quotes: list[Quote] | None = None) -> list[Sentence]:
     paragraphs = paragraphs if paragraphs is not None else paragraph_spans(body)
     quotes = quotes if quotes is not None else quote_spans(body, paragraphs)
-    inside = [(q.open_mark, q.close_mark) for q in quotes]
+    inside = sorted((q.open_mark, q.close_mark) for q in quotes)
     out: list[Sentence] = []
     qi = 0
     for pi, para in enumerate(paragraphs):
