@@ -42,7 +42,9 @@ def run(settings: Settings) -> int:
     defs = build_definitions(settings)
     job = defs.resolve_job_def(JOB_NAME)
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
     seconds = time.perf_counter() - started
     if not result.success:
         for event in result.all_events:
