@@ -79,7 +79,8 @@ def extract_meetings(units: Units, people: list[P.Person], descs: list[P.Descrip
             ments = P.mentions_in(people, clause_start, clause_end) + _descr_people(people, descs, clause_start, clause_end)
             ments.sort()
             # possessives ("Xi's first trip") are not actors
-            ments = [m for m in ments if body[m[1]:m[1] + 2] != "'s"]
+            ments = [m for m in ments if body[m[1]:m[1] + 2] != "'s"
+                     or re.match(r"'s\s+(?:\w+\s+){0,2}(?:meeting|talks|summit)\s+with\b", body[m[1]:m[1] + 40])]
             subj = [m for m in ments if m[1] <= vs]
             obj = [m for m in ments if m[0] >= ve]
             if not subj and re.match(r"\s*(?:He|She)\s+(?:\w+\s+)?$", body[clause_start:vs]):
@@ -92,6 +93,8 @@ def extract_meetings(units: Units, people: list[P.Person], descs: list[P.Descrip
                 ante = [m for m in ante if re.fullmatch(r"[\s,]*(?:who\s*)?", body[m[1]:clause_start])]
                 subj = ante[-1:]
             noun = v.group(0).lower()
+            if noun.startswith(("talks with", "meeting with")) and not obj:
+                continue
             if noun.startswith(("talks between", "meeting between")):
                 if len(obj) >= 2:
                     add(obj[0][2], obj[1][2], sent.start, sent.end)

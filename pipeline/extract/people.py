@@ -128,8 +128,9 @@ def _right_title() -> re.Pattern[str]:
 def _description_regex() -> re.Pattern[str]:
     demonyms = sorted(reference.demonyms(), key=len, reverse=True)
     dem = "|".join(re.escape(d) for d in demonyms)
+    acr = "|".join(re.escape(a) for a in sorted(reference.country_acronyms(), key=len, reverse=True))
     return re.compile(
-        rf"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+(?:(?P<dem>(?i:{dem}))\s+)?(?:(?:new|outgoing|former|then|visiting|host|"
+        rf"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+(?:(?P<dem>(?i:{dem})|{acr})\s+)?(?:(?:new|outgoing|former|then|visiting|host|"
         rf"strongman|veteran|embattled)\s+)?(?P<title>(?i:{_title_alt()}))\b"
     )
 
@@ -268,7 +269,7 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
         left = body[max(0, offset - 90):offset]
         left = re.split(r'[.;:!?"()]\s', left)[-1]
         right = body[end:end + 80]
-        former = bool(re.search(r"\b(?:former|ex-|late)\s*(?:\w+\s+){0,2}$", left, re.I))
+        former = bool(re.search(r"\b(?:former|ex-|late)\s*(?:[\w.'\-]+\s+){0,4}$", left, re.I))
         if not title:
             lt = _left_title().search(left)
             if lt:

@@ -46,6 +46,8 @@ _AFTER_APPOSITIVE = re.compile(
 _ACCORDING_BEFORE = re.compile(r"\b[Aa]ccording\s+to\s+(?P<who>[^,;\"]{1,80}?)\s*,[^\"]*$")
 _DOC_NOUN = re.compile(r"\b(?:declaration|communiqu[eé]|statement|resolution|decision|document|report|"
                        r"letter|ruling|text|draft|treaty|agreement|accord|pact|charter)\b", re.I)
+_AFTER_SPEAKER_APPOSITIVE = re.compile(
+    rf"^\s*,?\s*(?P<who>[^,;\"]{{1,80}}?),\s+(?:the|a|an|his|her)\s+[^,;\"]{{1,50}},\s+(?:also\s+)?(?P<verb>{SPEECH_VERBS})\b", re.I)
 _AFTER_VERB_SPEAKER = re.compile(
     rf"^\s*[,\u2014\-]?\s*(?P<verb>{SPEECH_VERBS})\s+(?P<who>[^,;.\"]{{1,80}})", re.I)
 _BEFORE_CUE = re.compile(
@@ -211,8 +213,14 @@ def extract_quotes(units: Units, people: list[P.Person], descriptions: list[P.De
                     cue = "was quoted"
         # 2. cue right after the closing mark
         if speaker is None and after:
+            m = _QUOTED_AS.search(after)
+            if m:
+                speaker, person = res.speaker(q.close_mark + 1 + m.start("who"), q.close_mark + 1 + m.end("who"))
+                cue = "quoted as" if speaker else None
             for rx, tag in ((_AFTER_VERB_SPEAKER, "said X"), (_AFTER_APPOSITIVE, "X, Y, said"),
-                            (_AFTER_SPEAKER_VERB, "X said")):
+                            (_AFTER_SPEAKER_APPOSITIVE, "X, the Y, said"), (_AFTER_SPEAKER_VERB, "X said")):
+                if speaker:
+                    break
                 m = rx.match(after)
                 if m:
                     base = q.close_mark + 1

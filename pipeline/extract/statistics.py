@@ -43,10 +43,10 @@ _QUALIFIERS = (
     "up to|at least|at most|close to|an estimated|estimated|as many as|as much as|as few as|just over|"
     "just under|well over|upwards of|below|above|exceeding|in excess of|a record|a total of|only|just"
 )
-_QUAL = rf"(?:(?P<qual>{_QUALIFIERS})\s+)?"
+_QUAL = rf"(?:(?P<qual>(?i:{_QUALIFIERS}))\s+)?"
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = r"(?:\s*(?P<scale>trillion|billion|million|thousand|crore|lakh|bn|mn|mln|bln|tn|trn|k|m|b)\b)?"
-_SYM = r"(?P<sym>US\$|A\$|C\$|HK\$|R\$|\$|€|£|¥|₹|₽|(?:USD|EUR|GBP|CNY|RMB|JPY|INR|RUB|CHF)\s?)"
+_SYM = r"(?P<sym>US\$|A\$|C\$|HK\$|R\$|\$|€|£|¥|₹|₽|Rs\.?\s?|(?:USD|EUR|GBP|CNY|RMB|JPY|INR|RUB|CHF)\s?)"
 _CURWORD = "|".join(sorted((re.escape(w) for w in _CURRENCY_WORDS), key=len, reverse=True))
 
 MONEY_SYM = re.compile(rf"(?<![\w$€£¥]){_QUAL}{_SYM}\s?{_NUM}{_SCALE}", re.I)
@@ -160,7 +160,7 @@ def extract_statistics(units: Units) -> list[StatFact]:
         if num is None or (_is_year(m.group("num"), body, m.start(), m.end()) and not m.group("sym")):
             continue
         scale = _SCALES.get((m.group("scale") or "").lower(), 1.0)
-        unit = _CURRENCY_SYMBOLS.get(m.group("sym").strip().lower(), "USD")
+        unit = _CURRENCY_SYMBOLS.get(m.group("sym").strip().lower().rstrip("."), "USD")
         add(m.start(), m.end(), num * scale, unit, m.group("qual"))
     for m in MONEY_WORD.finditer(body):
         num = _number(m.group("num"))

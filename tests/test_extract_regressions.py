@@ -1,0 +1,54 @@
+"""Cases found wrong by review and fixed: each pins the rule that fixed it."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.article import extract_article
+from pipeline.textnorm import normalise_text
+
+
+def facts(text: str):
+    return extract_article(normalise_text(text))
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ('"Trade must be free and fair for all," Italian Prime Minister Giorgia Meloni, the summit host, said.',
+     "Giorgia Meloni"),
+    ('Russian President Vladimir Putin spoke. "Friendship between our nations is eternal and unbreakable," '
+     "the Kremlin quoted Putin as saying.", "Vladimir Putin"),
+    ('US President Joe Biden and Japanese Prime Minister Fumio Kishida met. "We stand together on this issue '
+     'today," the US president said.', "Joe Biden"),
+    ("'We cannot keep issuing statements while our citizens flee,' Ramaphosa said. 'Our credibility is at "
+     "stake.' South African President Cyril Ramaphosa spoke first.", "Cyril Ramaphosa"),
+])
+def test_speaker(text, speaker):
+    quotes = facts(text).quotes
+    assert quotes and all(q.speaker == speaker for q in quotes)
+
+
+def test_capitalised_qualifier_and_rupees():
+    stats = {(s.text, s.value, s.unit, s.qualifier) for s in
+             facts("More than 140 people were arrested. India committed Rs 500 crore.").statistics}
+    assert stats == {("More than 140 people", 140.0, "people", "more than"), ("Rs 500 crore", 5e9, "INR", None)}
+
+
+def test_former_three_words_back():
+    people = facts("Former British Prime Minister Tony Blair said the talks mattered.").people
+    assert [(p.name, p.former) for p in people] == [("Tony Blair", True)]
+
+
+def test_possessive_subject_of_meeting_noun():
+    a = facts("Russian President Vladimir Putin's meeting with US President Donald Trump in Helsinki lasted two hours.")
+    assert [(a.people[m.a].name, a.people[m.b].name) for m in a.meetings] == [("Vladimir Putin", "Donald Trump")]
+
+
+def test_initial_in_a_name_is_not_a_clause_break():
+    a = facts("German Chancellor Angela Merkel and US President George W. Bush met in Heiligendamm.")
+    assert {frozenset((a.people[m.a].name, a.people[m.b].name)) for m in a.meetings} == \
+        {frozenset(("Angela Merkel", "George W. Bush"))}
+
+
+def test_represented_minister_attends_and_principal_does_not():
+    a = facts("Leaders gathered for the G20 summit in Rome on Saturday. Russian President Vladimir Putin stayed "
+              "away and was represented by Foreign Minister Sergei Lavrov.")
+    assert [a.people[i].name for i in a.attendees] == ["Sergei Lavrov"]
