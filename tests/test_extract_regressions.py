@@ -52,3 +52,18 @@ def test_represented_minister_attends_and_principal_does_not():
     a = facts("Leaders gathered for the G20 summit in Rome on Saturday. Russian President Vladimir Putin stayed "
               "away and was represented by Foreign Minister Sergei Lavrov.")
     assert [a.people[i].name for i in a.attendees] == ["Sergei Lavrov"]
+
+
+def test_future_dates_resolve_forward():
+    from datetime import date
+
+    from pipeline.extract.dates import find_dates
+
+    assert find_dates("Talks are due on Friday.", date(2024, 7, 3))[0].first == date(2024, 7, 5)
+    assert find_dates("It will be held June 26.", date(2025, 1, 10))[0].first == date(2025, 6, 26)
+
+
+def test_city_is_not_a_bare_speaker():
+    from pipeline.extract.people import find_people
+
+    assert find_people("Buenos Aires and Rio de Janeiro hosted fans.")[0] == []

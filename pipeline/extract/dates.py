@@ -28,7 +28,7 @@ _WEEKDAY = re.compile(r"\b(?:(?P<rel>last|next|this|on|until|from|by|late|early)
                       r"(?:\s+(?:and|to|-|–)\s+(?P<day2>monday|tuesday|wednesday|thursday|friday|saturday|sunday))?\b", re.I)
 _RELATIVE = re.compile(r"\b(?P<word>yesterday|today|tomorrow|last year|next year|this year|earlier this year)\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b(?:in\s+)?(?:early\s+|late\s+|mid-)?{_MONTH}\s+(?P<year>\d{{4}})\b", re.I)
-_FUTURE = re.compile(r"\b(?:will|would|is to|are to|was to|were to|set to|due to|expected to|plans? to|scheduled|"
+_FUTURE = re.compile(r"\b(?:will|would|is to|are to|was to|were to|set to|due|expected to|plans? to|scheduled|"
                      r"upcoming|next)\b", re.I)
 
 
@@ -75,7 +75,10 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
             year = int(m.group("year")) if m.group("year") else None
             if year is None and published is not None:
                 year = published.year
-                if mon > published.month + 1:  # "June 26" in a January article: last year
+                future = bool(_FUTURE.search(text[max(0, m.start() - 60):m.start()]))
+                if future and mon < published.month:  # "will be held June 26" in a July article
+                    year += 1
+                elif not future and mon > published.month + 1:  # "June 26" in a January article: last year
                     year -= 1
             d1 = int(m.group("d1"))
             d2 = int(m.group("d2")) if "d2" in m.groupdict() and m.group("d2") else None

@@ -296,6 +296,8 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
         name = " ".join(w.removesuffix("'s") for w in words)
         if any(p.matches(name) for p in people):
             continue
+        if reference.city_country(name) or reference.organization(name):
+            continue  # "Rio de Janeiro hosted ...": a place
         if re.search(r"\b(?:at|in|from|to|of|on|near|inside|outside|into|the)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$",
                      body[max(0, start - 40):start], re.I):
             continue  # "in the 13th-century Palazzo Ducale": a place, not a speaker
