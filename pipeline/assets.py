@@ -1,7 +1,7 @@
 """Dagster assets: a thin layer over the plain modules (ingest, process, normalise, warehouse)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import dagster as dg
@@ -10,7 +10,7 @@ import polars as pl
 from pipeline import ingest as ingest_mod
 from pipeline import warehouse as wh
 from pipeline.normalise import normalise
-from pipeline.process import ArticleRows, article_id_for, process_document
+from pipeline.process import ArticleRows, Failure, article_id_for, process_all
 
 
 class SummitSettings(dg.ConfigurableResource):
@@ -57,13 +57,12 @@ class ProcessResult:
                       "summits, quotes, statistics and meetings extracted with offsets into the body.")
 def extracted_articles(context: dg.AssetExecutionContext, ingested_files: IngestResult) -> ProcessResult:
     rows, rejected = [], list(ingested_files.rejected)
-    today = date.today()
-    for doc in ingested_files.documents:
-        try:
-            rows.append(process_document(doc, today=today))
-        except Exception as exc:  # one bad file never fails a run
-            rejected.append(ingest_mod.Rejection(doc.source_path, doc.sha256, "processing failed",
-                                                 f"{type(exc).__name__}: {exc}"[:500], ingest_mod.datetime.now(ingest_mod.timezone.utc)))
+    for result in process_all(ingested_files.documents, today=date.today()):
+        if isinstance(result, Failure):
+            rejected.append(ingest_mod.Rejection(result.source_path, result.sha256, "processing failed",
+                                                 result.detail, datetime.now(timezone.utc)))
+        else:
+            rows.append(result)
     context.add_output_metadata({
         "articles": len(rows), "quotes": sum(len(r.quotes) for r in rows),
         "statistics": sum(len(r.statistics) for r in rows), "failed": len(rejected) - len(ingested_files.rejected),

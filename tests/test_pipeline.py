@@ -180,3 +180,15 @@ def test_fixture_articles_summits_and_quotes(tmp_path):
         assert g20 == [(2,)]  # one wire story on two sites: one summit
     finally:
         con.close()
+
+
+@pytest.mark.skipif(not FIXTURES.is_dir(), reason="fixture articles missing")
+def test_worker_processes_give_the_same_rows():
+    """Extraction of a batch is a pure function of its files: two workers == one."""
+    from pipeline.ingest import Document, read_document, scan
+    from pipeline.process import process_all
+
+    docs = [d for d in (read_document(FIXTURES, p) for p in scan(FIXTURES)) if isinstance(d, Document)]
+    one = process_all(docs, workers=1)
+    two = process_all(docs, workers=2)
+    assert [r.__dict__ for r in one] == [r.__dict__ for r in two]
