@@ -15,7 +15,7 @@ from pipeline.extract.units import Units
 LEADER_LEVELS = {"head_of_state", "head_of_government", "leader"}
 # who can be placed at a summit: leaders, and ministers / heads of organisations when the
 # text puts them there (a spokesman briefing at home is not an attendee)
-ATTENDEE_LEVELS = LEADER_LEVELS | {"minister", "org_head"}
+ATTENDEE_LEVELS = LEADER_LEVELS | {"minister", "org_head", "official"}
 _ABSENT = re.compile(
     r"\b(?:skip\w*\s+(?:the\s+|this\s+year'?s\s+|a\s+|its\s+)?(?:[\w\-]+\s+){0,2}?(?:summit|meeting|gathering|talks|session)|"
     r"did\s+not\s+attend|didn't\s+attend|not\s+attend\w*|won't\s+attend|will\s+not\s+attend|"
@@ -71,9 +71,10 @@ def _attendees(units: Units, people: list[P.Person], quotes: list[QuoteFact],
             # a leader named in a report of the summit is there unless the text says otherwise
             out.append(i)
             continue
-        if i in met or any(_PLACED.search(body[sent.start:sent.end])
+        placed = _PLACED if p.level == "minister" else _PLACED_STRONG
+        if i in met or any(placed.search(body[sent.start:sent.end])
                            for s, _ in p.mentions if (sent := units.sentence_at(s))):
-            out.append(i)  # a minister needs the text to place them there
+            out.append(i)  # a minister or official needs the text to place them there
     # "He told a summit in Dushanbe": a pronoun subject of an attendance sentence
     for sent in units.sentences:
         text = body[sent.start:sent.end]
@@ -84,7 +85,10 @@ def _attendees(units: Units, people: list[P.Person], quotes: list[QuoteFact],
     return sorted(i for i in out if i not in absent)
 
 
-_PLACED = re.compile(r"\b(?:attend\w*|arrived|took\s+part|joined|represent\w*|led\s+(?:the|his|her)\s+\w*\s*delegation|"
+_PLACED_STRONG = re.compile(
+    r"\b(?:attend\w*|arrived|took\s+part|represent\w*|lea?d\w*\s+(?:the|his|her|its)\s+(?:[\w\-]+\s+){0,2}delegation|"
+    r"on\s+behalf|accompan\w+|travell?ed\s+with|sat\s+(?:around|at)\s+the\s+same\s+table)\b", re.I)
+_PLACED = re.compile(r"\b(?:attend\w*|arrived|took\s+part|joined|represent\w*|lea?d\w*\s+(?:the|his|her|its)\s+(?:[\w\-]+\s+){0,2}delegation|"
                      r"in\s+(?:his|her)\s+place|on\s+behalf|at\s+the\s+summit|summit|sidelines|addressed|read\s+out|"
                      r"delivered|accompan\w+|travell?ed\s+with|alongside)\b", re.I)
 

@@ -96,14 +96,19 @@ class Description:
 @cache
 def _title_regex() -> re.Pattern[str]:
     titles = sorted(reference.title_patterns(), key=len, reverse=True)
-    alt = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in titles)
+    alt = "|".join(_flexible(t) for t in titles)
     return re.compile(rf"(?i:\b(?:{alt}))$")
+
+
+def _flexible(title: str) -> str:
+    """A title as a regex where spaces and hyphens are interchangeable ("Vice-President")."""
+    return r"[\s\-]+".join(re.escape(part) for part in re.split(r"[\s\-]+", title))
 
 
 @cache
 def _title_alt() -> str:
     titles = sorted(reference.title_patterns(), key=len, reverse=True)
-    return "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in titles)
+    return "|".join(_flexible(t) for t in titles)
 
 
 @cache
@@ -112,6 +117,12 @@ def _left_title() -> re.Pattern[str]:
     return re.compile(
         rf"(?P<qual>(?:[\w.'\-]+\s+){{0,4}}?)\b(?P<title>(?i:{_title_alt()}))\s*,?\s*$"
     )
+
+
+@cache
+def _left_title_of() -> re.Pattern[str]:
+    """"the president of the United Arab Emirates, " right before a name."""
+    return re.compile(rf"\b(?P<title>(?i:{_title_alt()}))\s+of\s+(?:the\s+)?(?P<of>[{UPPER}][\w'\-]+(?:\s+[{UPPER}][\w'\-]+){{0,3}}),\s*$")
 
 
 @cache
@@ -227,6 +238,8 @@ _SPEECH_OR_MEET = re.compile(
     r"opened|chaired|thanked|congratulated|invited|received|sat|shook|telephoned|phoned|"
     r"is|was|will|would|has|had|who)\b"
 )
+_HEAD_OF = re.compile(r",\s+(?:the\s+)?(?:head|chief|chair\w*|president|secretary[\s\-]general|director[\s\-]general)\s+"
+                      r"of\s+(?:the\s+)?(?P<org>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,4})", re.I)
 _SAID_BEFORE = re.compile(r"\b(?:said|says|according to|told by)\s*$")
 
 
@@ -271,6 +284,11 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
         right = body[end:end + 80]
         former = bool(re.search(r"\b(?:former|ex-|late)\s*(?:[\w.'\-]+\s+){0,4}$", left, re.I))
         if not title:
+            lo = _left_title_of().search(left)
+            if lo:
+                title = lo.group("title")
+                country = country or reference.country_code(lo.group("of"))
+        if not title:
             lt = _left_title().search(left)
             if lt:
                 title = lt.group("title")
@@ -301,8 +319,15 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
         if re.search(r"\b(?:at|in|from|to|of|on|near|inside|outside|into|the)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$",
                      body[max(0, start - 40):start], re.I):
             continue  # "in the 13th-century Palazzo Ducale": a place, not a speaker
-        if _SPEECH_OR_MEET.match(body[end:end + 40]) or _SAID_BEFORE.search(body[max(0, start - 20):start]):
+        after = body[end:end + 120]
+        appositive = re.match(r",\s+(?:the\s+|a\s+)?[^,;.\"]{1,60},", after)
+        if _SPEECH_OR_MEET.match(after[:40]) or _SAID_BEFORE.search(body[max(0, start - 20):start]) or \
+                (appositive and _SPEECH_OR_MEET.match(after[appositive.end():appositive.end() + 40])):
             register(words, start, end, None, None)
+            head = _HEAD_OF.match(after)
+            if head and reference.organization(head.group("org")):
+                people[-1].role = people[-1].role or f"Head of the {head.group('org')}"
+                people[-1].level = people[-1].level or "org_head"
     # Pass 3: every mention of a known person (full name or one end of it).
     known = {}
     for i, p in enumerate(people):

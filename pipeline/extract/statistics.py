@@ -54,7 +54,7 @@ MONEY_WORD = re.compile(rf"(?<![\w.,]){_QUAL}{_NUM}{_SCALE}\s+(?P<cur>{_CURWORD}
 PERCENT = re.compile(
     rf"(?<![\w.,]){_QUAL}{_NUM}\s*(?P<pct>%|per\s?cent\b|percent\b|percentage points?\b|pct\b)", re.I)
 COUNT_DIGITS = re.compile(
-    rf"(?<![\w.,$€£¥/:\-]){_QUAL}{_NUM}(?P<scale2>\s+(?:million|billion|thousand|trillion))?(?![\w%])")
+    rf"(?<![\w.,$€£¥/:\-]){_QUAL}{_NUM}(?P<scale2>\s+(?:million|billion|thousand|trillion|crore|lakh))?(?![\w%])")
 _WORD_ALT = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
 COUNT_WORDS = re.compile(rf"(?<![\w\-]){_QUAL}(?P<word>{_WORD_ALT})(?![\w\-])", re.I)
 _NEXT_WORD = re.compile(r"\s+[\"']?([\w\-']+)[\"']?[,;:.]?")
@@ -82,6 +82,10 @@ _MONTHS = ("january|february|march|april|may|june|july|august|september|october|
            "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 
 
+_ANAPHORIC = {"leaders", "governments", "countries", "sides", "men", "women", "nations", "presidents",
+              "heads", "delegations", "parties", "allies", "partners", "states", "premiers", "ministers"}
+_WORD_SCALE = re.compile(rf"(?<![\w\-]){_QUAL}(?P<word>one|two|{'|'.join(k for k in _WORD_NUMBERS if ' ' not in k)})\s+"
+                         r"(?P<scale>million|billion|trillion|crore|lakh)\b", re.I)
 _APPEAL = re.compile(
     r"\b(?:donat\w+|support\s+us|support\s+our|patreon|subscribe\w*|subscription|a\s+gift\s+of|per\s+month|"
     r"a\s+month\b.*\bsupport|sign\s+up|free\s+trial|become\s+a\s+(?:member|supporter))\b", re.I)
@@ -195,6 +199,13 @@ def extract_statistics(units: Units) -> list[StatFact]:
         if m.group("scale2"):
             value *= _SCALES[m.group("scale2").strip().lower()]
         add(s, end, value, "people" if noun in _PEOPLE_NOUNS else "count", m.group("qual"))
+    for m in _WORD_SCALE.finditer(body):
+        head = _head_noun(body, m.end())
+        if head is None:
+            continue
+        noun, end = head
+        value = float(_HYPHEN_WORDS[m.group("word").lower()]) * _SCALES[m.group("scale").lower()]
+        add(m.start(), end, value, "people" if noun in _PEOPLE_NOUNS else "count", m.group("qual"))
     for m in COUNT_WORDS.finditer(body):
         head = _head_noun(body, m.end())
         if head is None:
@@ -204,6 +215,9 @@ def extract_statistics(units: Units) -> list[StatFact]:
         # a leading determiner belongs to the mention: "the five Central Asian states"
         s = m.start()
         det = re.search(r"\b(?:[Tt]he|[Tt]hese|[Tt]hose|[Aa]ll|[Aa]ll the)\s+$", body[max(0, s - 10):s])
+        if det and not m.group("qual") and re.fullmatch(r"\s+", body[m.end("word"):end - len(noun)]) \
+                and noun in _ANAPHORIC:
+            continue  # "the three leaders", "the two governments": a reference back, not a count
         if det and not m.group("qual"):
             s = max(0, s - 10) + det.start()
         add(s, end, value, "people" if noun in _PEOPLE_NOUNS else "count", m.group("qual"))

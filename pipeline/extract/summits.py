@@ -98,6 +98,7 @@ def _countries_in(sentence: str) -> list[str]:
 
 _LEADERS_OF = re.compile(r"\b(?:leaders?|heads?\s+of\s+(?:state|government)|presidents?|prime\s+ministers?)\s+of\s+(?:the\s+)?$", re.I)
 _ORG_MEETING = re.compile(r"^\s*(?:'s\s+)?(?:leaders'?\s+|heads\s+of\s+state\s+)?(?:meeting|gathering|conference|talks)\b", re.I)
+_LEADERS_MET = re.compile(r"\b(?:met|meet|meeting|gathered|convened|announced|agreed|unveiled|signed|held\s+talks)\b", re.I)
 _ADJACENT_GAP = re.compile(r"^[\s,]*(?:(?:'s|of|the|annual|leaders'?|heads?|of|state|government|and|first|second|third|"
                            r"\d+(?:st|nd|rd|th)|\w+(?:st|nd|rd|th)|extraordinary|emergency|special|informal|virtual|"
                            r"two-day|three-day|one-day|\w+-day)[\s,]+)*$", re.I)
@@ -129,25 +130,37 @@ def find_summits(units: Units, published: date | None) -> list[SummitMention]:
                 strong.append((s, e, canon, k))  # the name itself says summit ("East Asia Summit")
         for ws, we in words:
             adjacent = None
-            for s, e, canon in orgs:
-                gap = body[e:ws] if e <= ws else body[we:s]
-                if (e <= ws and len(gap) <= 40 and _ADJACENT_GAP.match(gap)) or \
-                        (s >= we and len(gap) <= 12 and re.fullmatch(r"\s*(?:of|of\s+the|for)\s*", gap)):
-                    adjacent = (s, e, canon)
-                    break
+            # "the EU-China summit", "the second Russia-Central Asia summit": the pair names it
+            for p in _PAIR.finditer(text):
+                ps, pe = sent.start + p.start(), sent.start + p.end()
+                if ps <= ws < pe + 1:
+                    a_, b_ = p.group("a"), p.group("b")
+                    if reference.country_code(a_) or reference.country_code(b_) or \
+                            reference.organization(a_) or reference.organization(b_):
+                        canon = reference.organization(f"{a_}-{b_}") or f"{_short(a_)}-{_short(b_)}"
+                        adjacent = (ps, ws, canon)
             if adjacent is None:
-                for p in _PAIR.finditer(text):
-                    ps, pe = sent.start + p.start(), sent.start + p.end()
-                    if ps <= ws < pe + 1:
-                        a_, b_ = p.group("a"), p.group("b")
-                        if reference.country_code(a_) or reference.country_code(b_) or \
-                                reference.organization(a_) or reference.organization(b_):
-                            canon = reference.organization(f"{a_}-{b_}") or f"{_short(a_)}-{_short(b_)}"
-                            adjacent = (ps, ws, canon)
+                for s, e, canon in orgs:
+                    gap = body[e:ws] if e <= ws else body[we:s]
+                    if (e <= ws and len(gap) <= 40 and _ADJACENT_GAP.match(gap)) or \
+                            (s >= we and len(gap) <= 12 and re.fullmatch(r"\s*(?:of|of\s+the|for)\s*", gap)):
+                        adjacent = (s, e, canon)
+                        break
             if adjacent:
                 strong.append((min(adjacent[0], ws), max(adjacent[1], we), adjacent[2], k))
             else:
                 weak.append((ws, we, k, orgs))
+    if not strong and not weak:
+        # no summit word: "the leaders of the AUKUS partnership announced ..." is still a
+        # leaders' meeting of that organisation
+        for k, sent in enumerate(units.sentences):
+            text = body[sent.start:sent.end]
+            if not _LEADERS_MET.search(text):
+                continue
+            for s, e, canon in orgs_all:
+                if sent.start <= s and e <= sent.end and (
+                        _LEADERS_OF.search(body[max(0, s - 40):s]) or re.match(r"\s*(?:'s\s+)?leaders\b", body[e:e + 12])):
+                    strong.append((s, e, canon, k))
     by_org: dict[str | None, SummitMention] = {}
 
     def add(org: str | None, start: int, end: int, k: int, strong_: bool = False) -> None:
