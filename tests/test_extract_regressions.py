@@ -67,3 +67,24 @@ def test_city_is_not_a_bare_speaker():
     from pipeline.extract.people import find_people
 
     assert find_people("Buenos Aires and Rio de Janeiro hosted fans.")[0] == []
+
+
+def test_summit_between_the_bloc_and_a_country():
+    from pipeline.extract.summits import find_summits
+    from pipeline.extract.units import Units
+
+    body = normalise_text("European Union leaders met Chinese President Xi Jinping in Beijing on Thursday. "
+                          "It was the 24th summit between the bloc and China.")
+    assert [s.organization for s in find_summits(Units.of(body), None)] == ["EU-China"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ('Chinese President Xi Jinping flew in from Beijing. Xi, who met Putin on Tuesday evening, called for a BRICS '
+     'that is "a channel for strengthening solidarity among Global South countries."', "Xi Jinping"),
+    ('U.S. President Barack Obama, attending his first summit abroad, said the agreement was "a turning point '
+     'in our pursuit of global recovery."', "Barack Obama"),
+    ('Russian President Vladimir Putin spoke last. According to the Kremlin leader, the dispute was "a question '
+     'of wording rather than of substance."', "Vladimir Putin"),
+])
+def test_subject_with_clause_and_unnamed_leader(text, speaker):
+    assert [q.speaker for q in facts(text).quotes] == [speaker]

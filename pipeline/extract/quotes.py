@@ -59,7 +59,9 @@ _QUOTED_AS = re.compile(
     r"warning|urging|adding|\w+ing)\b", re.I)
 _WAS_QUOTED = re.compile(r"(?P<who>[^,;]{1,80}?),?\s+(?:who\s+)?(?:was|were)\s+quoted\b", re.I)
 _ACCORDING = re.compile(r"^\s*[,\u2014\-]?\s*according\s+to\s+(?P<who>[^,;.\"]{1,80})", re.I)
-_PRONOUN = re.compile(r"^(?:he|she)$", re.I)
+_PRONOUN = re.compile(r"^(?:he|she|him|her)$", re.I)
+_UNNAMED_LEADER = re.compile(r"^(?:the|a)\s+(?:[\w\-']+\s+){0,2}?(?P<title>leader|president|prime\s+minister|premier|"
+                             r"chancellor|king|emir|host|statesman)$", re.I)
 _ORG_HEADS = (
     "ministry|ministries|kremlin|white house|communique|communiqué|statement|declaration|spokesman|"
     "spokeswoman|spokesperson|spokespeople|office|government|embassy|agency|council|commission|"
@@ -119,9 +121,12 @@ class _Resolver:
                  or m == ments[-1]]
         if ments and _PRONOUN.match(phrase) is None:
             s, e, i = ments[-1]
+            if re.match(r",\s*(?:who|whose)\b", body[ments[0][1]:ments[0][1] + 10]):
+                s, e, i = ments[0]  # "Xi, who met Putin on Tuesday, called for ..."
             tail = body[e:end].strip(" ,")
             # "X's foreign ministry": the possessor is not the speaker
-            if not re.match(r"^'s\b", body[e:e + 2]) and len(tail.split()) <= 3 and not _ORG.search(tail):
+            appositive = body[e:end].lstrip().startswith(",")
+            if not re.match(r"^'s\b", body[e:e + 2]) and (appositive or len(tail.split()) <= 3 and not _ORG.search(tail)):
                 return self.people[i].name, i
         for d in self.descriptions:
             if start <= d.start and d.end <= end + 1:
@@ -133,6 +138,11 @@ class _Resolver:
             if i is not None:
                 return self.people[i].name, i
             return None, None
+        if _UNNAMED_LEADER.match(phrase):
+            # "the Kremlin leader", "the 60-year-old prime minister": the leader just written about
+            i = P.resolve_pronoun(self.people, start, sentences=self.units.sentences)
+            if i is not None and self.people[i].level in {"head_of_state", "head_of_government", "leader"}:
+                return self.people[i].name, i
         org = _org_phrase(phrase)
         if org:
             return org, None

@@ -140,6 +140,13 @@ def find_summits(units: Units, published: date | None) -> list[SummitMention]:
                         canon = reference.organization(f"{a_}-{b_}") or f"{_short(a_)}-{_short(b_)}"
                         adjacent = (ps, ws, canon)
             if adjacent is None:
+                # "the 24th summit between the bloc and China"
+                bt = _BETWEEN.match(body, we)
+                if bt:
+                    parts = [_party(bt.group(g), topic) for g in ("a", "b")]
+                    if all(parts):
+                        adjacent = (ws, bt.end(), "-".join(parts))
+            if adjacent is None:
                 for s, e, canon in orgs:
                     gap = body[e:ws] if e <= ws else body[we:s]
                     if (e <= ws and len(gap) <= 40 and _ADJACENT_GAP.match(gap)) or \
@@ -191,6 +198,22 @@ def find_summits(units: Units, published: date | None) -> list[SummitMention]:
     for mention in by_org.values():
         _place_and_date(units, mention, published, orgs_all)
     return sorted(by_org.values(), key=lambda m: (-m.weight, m.mentions[0][0]))
+
+
+_BETWEEN = re.compile(rf"\s+between\s+(?:the\s+)?(?P<a>[\w\-]+(?:\s+[{UPPER}][\w\-]+)*)\s+and\s+(?:the\s+)?"
+                      rf"(?P<b>[{UPPER}][\w\-]+(?:\s+[{UPPER}][\w\-]+)*)")
+
+
+def _party(text: str, topic: Counter[str]) -> str | None:
+    """A side of a two-party summit: an organisation, a country, or "the bloc" (the article's
+    organisation)."""
+    if text.lower() in {"bloc", "alliance", "group", "union", "grouping", "organisation", "organization"}:
+        return topic.most_common(1)[0][0] if topic else None
+    org = reference.organization(text)
+    if org:
+        return org
+    code = reference.country_code(text)
+    return reference.short_country_name(code) if code else None
 
 
 def _short(name: str) -> str:
@@ -262,7 +285,7 @@ def _place_and_date(units: Units, mention: SummitMention, published: date | None
         name = dl.group("city").strip().title()
         code = reference.city_country(name)
         if code:
-            cities[(name, code)] += 3
+            cities[(name, code)] += 3.5  # the reporter's own dateline breaks ties
     if cities:
         ranked = sorted(cities.items(), key=lambda kv: (-kv[1] - 2 * (kv[0][1] in countries), ))
         (mention.city, mention.country), _ = ranked[0]
