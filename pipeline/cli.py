@@ -31,10 +31,10 @@ def run(settings: Settings) -> int:
     import duckdb
 
     from pipeline.definitions import JOB_NAME, build_definitions
-    from pipeline.ingest import InputFolderError, scan
+    from pipeline.ingest import InputFolderError, check_input
 
     try:
-        scan(settings.input_dir)
+        check_input(settings.input_dir)
     except InputFolderError as exc:
         print(f"summit-etl: {exc}", file=sys.stderr)
         return 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,22 +47,31 @@ class Rejection:
     seen_at: datetime
 
 
-def scan(root: Path) -> list[Path]:
-    """Every file under ``root`` with a supported extension, sorted; symlinks are listed too
+def iter_inputs(root: Path) -> Iterator[Path]:
+    """Every file under ``root`` with a supported extension, lazily; symlinks are listed too
     (they are rejected later if they leave the root)."""
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if path.suffix.lower() in SUPPORTED:
+                yield path
+
+
+def check_input(root: Path) -> None:
+    """Raise :class:`InputFolderError` for a missing folder or one with no input file
+    (stops at the first file found)."""
     root = Path(root)
     if not root.is_dir():
         raise InputFolderError(f"input folder {root} does not exist or is not a folder")
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames.sort()
-        for name in filenames:
-            path = Path(dirpath) / name
-            if path.suffix.lower() in SUPPORTED:
-                found.append(path)
-    if not found:
+    if next(iter_inputs(root), None) is None:
         raise InputFolderError(f"input folder {root} holds no .html, .htm or .txt file")
-    return sorted(found)
+
+
+def scan(root: Path) -> list[Path]:
+    """Every input file under ``root``, sorted; a clear error when there is none."""
+    check_input(root)
+    return sorted(iter_inputs(Path(root)))
 
 
 def relative(root: Path, path: Path) -> str:

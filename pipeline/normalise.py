@@ -19,11 +19,10 @@ from typing import Any, Iterable
 
 import polars as pl
 
+from pipeline import reference
 from pipeline.extract.people import fold
+from pipeline.extract.summits import summit_name
 from pipeline.process import ArticleRows, shingles
-
-TABLES = ("articles", "summits", "people", "attendees", "meetings", "quotes", "statistics")
-
 
 def _id(prefix: str, *parts: Any) -> str:
     raw = "|".join("" if p is None else str(p) for p in parts)
@@ -59,6 +58,7 @@ def syndication(articles: list[dict[str, Any]]) -> tuple[dict[str, str], dict[st
     dup: dict[str, str | None] = {a["article_id"]: None for a in articles}
     order = sorted(articles, key=lambda a: (a["published_date"] or date.max, -len(a["body_text"]), a["source_path"]))
     index: dict[int, list[str]] = defaultdict(list)
+    aggregators = {a["article_id"] for a in articles if a["is_aggregator"]}
     for a in order:
         aid = a["article_id"]
         mine = sh[aid]
@@ -70,16 +70,12 @@ def syndication(articles: list[dict[str, Any]]) -> tuple[dict[str, str], dict[st
             if shared >= 2:
                 uf.union(aid, other)
             if (dup[aid] is None and mine and shared / len(mine) >= 0.6
-                    and not a["is_aggregator"] and not _is_aggregator(articles, other)):
+                    and not a["is_aggregator"] and other not in aggregators):
                 dup[aid] = other
         for s in mine:
             index[s].append(aid)
     story = {a["article_id"]: "st_" + uf.find(a["article_id"])[2:] for a in articles}
     return story, dup
-
-
-def _is_aggregator(articles: list[dict[str, Any]], aid: str) -> bool:
-    return any(a["article_id"] == aid and a["is_aggregator"] for a in articles)
 
 
 # ---------------------------------------------------------------- people
@@ -93,11 +89,15 @@ def _people(rows: list[ArticleRows]) -> tuple[pl.DataFrame, dict[tuple[str, int]
         ends[toks[0]].add(name)
     # Longer full names absorb shorter ones ("recep tayyip erdogan" absorbs "tayyip erdogan").
     canonical: dict[str, str] = {}
-    for name in sorted(full, key=lambda n: -len(n.split())):
-        toks = name.split()
-        target = next((c for c in set(canonical.values())
-                       if c.split()[-len(toks):] == toks or c.split()[:len(toks)] == toks), None)
+    ends_of: dict[tuple[str, ...], str] = {}  # leading/trailing word runs of canonical names
+    for name in sorted(full, key=lambda n: (-len(n.split()), n)):
+        toks = tuple(name.split())
+        target = ends_of.get(toks)
         canonical[name] = target or name
+        if target is None:
+            for k in range(2, len(toks)):
+                ends_of.setdefault(toks[-k:], name)
+                ends_of.setdefault(toks[:k], name)
     for name in {fold(p["name"]) for p in local} - full:
         cands = {canonical[n] for n in ends.get(name, ())}
         canonical[name] = cands.pop() if len(cands) == 1 else name
@@ -132,13 +132,6 @@ def _people(rows: list[ArticleRows]) -> tuple[pl.DataFrame, dict[tuple[str, int]
 
 
 # ---------------------------------------------------------------- summits
-def _country_short_name(code: str) -> str:
-    """"Russia" for RUS: the shortest plain alias in the reference data, else pycountry's name."""
-    from pipeline import reference
-
-    return reference.short_country_name(code)
-
-
 def _name_bilateral(rows: list[ArticleRows], country_of: dict[tuple[str, int], str | None]) -> None:
     """An unnamed summit whose attending leaders represent exactly two countries is those two
     countries' own summit ("United States-China"). Countries come from the merged people, so
@@ -153,7 +146,7 @@ def _name_bilateral(rows: list[ArticleRows], country_of: dict[tuple[str, int], s
                 if c and c not in countries:
                     countries.append(c)
             if len(countries) == 2:
-                s["organization"] = "-".join(_country_short_name(c) for c in countries)
+                s["organization"] = "-".join(reference.short_country_name(c) for c in countries)
 
 
 def _summits(rows: list[ArticleRows], story: dict[str, str],
@@ -173,7 +166,6 @@ def _summits(rows: list[ArticleRows], story: dict[str, str],
             cands = named_by_story_city.get((story[s["article_id"]], s["city"])) or named_by_city.get(s["city"], set())
             if len(cands) == 1:
                 s["organization"] = next(iter(cands))
-                s["name"] = f"{s['organization']} summit in {s['city']}"
     # Group by organisation + place; split a group by year when its dated members disagree.
     groups: dict[tuple[Any, Any], list[dict[str, Any]]] = defaultdict(list)
     for s in mentions:
@@ -195,15 +187,9 @@ def _summits(rows: list[ArticleRows], story: dict[str, str],
             edition = Counter(s["edition"] for s in members if s["edition"]).most_common(1)
             sid = _id("s", org, place, year)
             city_name = city[0][0] if city else None
-            name = " ".join(x for x in [edition[0][0] if edition else None, org or "Summit"] if x)
-            if org:
-                name += " summit"
-            if city_name:
-                name += f" in {city_name}"
-            if year:
-                name += f" ({year})"
             out.append({
-                "summit_id": sid, "organization": org, "name": name[0].upper() + name[1:],
+                "summit_id": sid, "organization": org,
+                "name": summit_name(edition[0][0] if edition else None, org, city_name, year),
                 "edition": edition[0][0] if edition else None, "city": city_name,
                 "country_code": country[0][0] if country else None,
                 "start_date": min(starts) if starts else None, "end_date": max(ends) if ends else None,

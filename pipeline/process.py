@@ -87,7 +87,7 @@ def process_document(doc: Document, today: date | None = None) -> ArticleRows:
         })
     for k, s in enumerate(facts.summits):
         rows.summits.append({
-            "article_id": aid, "local_id": k, "organization": s.organization, "name": s.name,
+            "article_id": aid, "local_id": k, "organization": s.organization,
             "edition": s.edition, "city": s.city, "country_code": s.country, "start_date": s.start_date,
             "end_date": s.end_date, "year": s.year, "weight": s.weight, "is_main": k == 0,
         })

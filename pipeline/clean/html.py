@@ -26,11 +26,12 @@ import json
 import re
 import sys
 from dataclasses import replace
-from datetime import date
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Doctype, ProcessingInstruction, CData, Declaration
 
+from pipeline.clean import meta as page_meta
+from pipeline.clean.meta import parse_date
 from pipeline.clean.page import CleanedPage
 from pipeline.textnorm import join_paragraphs, normalise_line
 
@@ -69,8 +70,6 @@ _BODY_META_RE = re.compile(r"<meta\b([^>]*\bitemprop\b[^>]*)>", re.I)
 _ATTR_RE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
 _TITLE_RE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.S | re.I)
 _HTML_TAG_RE = re.compile(r"<html\b([^>]*)>", re.I)
-_LINK_TAG_RE = re.compile(r"<link\b([^>]*)>", re.I)
-
 # Elements that are never article text.
 _DROP_TAGS = frozenset({
     "script", "style", "noscript", "svg", "iframe", "nav", "aside", "footer",
@@ -87,9 +86,6 @@ _BLOCK_TAGS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "figure", "address", "center", "hr", "br",
     "header", "form", "fieldset", "details", "summary", "body", "html",
 })
-_PARA_TAGS = frozenset({"p", "pre", "td", "blockquote", "li", "dd"})
-_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
-
 # Boilerplate names in class/id/role (matched on the lower-cased string).
 _NEG_STRONG = re.compile(
     r"comment|disqus|share|sharing|social|related|newsletter|subscri|promo|advert"
@@ -158,48 +154,8 @@ def _clean_inline(s: str) -> str:
     return normalise_line(_htmllib.unescape(re.sub(r"<[^>]+>", " ", s or "")))
 
 
-_MONTHS = {m: i + 1 for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
-_MONTH_WORD = (r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?"
-               r"|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d?)-(\d\d?)(?!\d)")
-_SLASH_YMD = re.compile(r"(?<!\d)((?:19|20)\d\d)[/.](\d\d?)[/.](\d\d?)(?!\d)")
-_COMPACT = re.compile(r"^((?:19|20)\d\d)(\d\d)(\d\d)(?:\D|$)")
-_MDY = re.compile(_MONTH_WORD + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)", re.I)
-_DMY = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?" + _MONTH_WORD
-                  + r",?\s+((?:19|20)\d\d)", re.I)
 _UPDATED = re.compile(r"updat|modif|edited|revis|last[- ]?changed|aktualisiert|actualiz"
                       r"|mis à jour|mise à jour|aggiornat", re.I)
-
-
-def _mk_date(y: int, m: int, d: int) -> date | None:
-    try:
-        dt = date(y, m, d)
-    except ValueError:
-        return None
-    if dt > date.today() or dt.year < 1990:
-        return None
-    return dt
-
-
-def parse_date(text: str | None) -> date | None:
-    """An ISO-like or English month-name date found in ``text`` (never a future one)."""
-    if not text:
-        return None
-    text = text.strip()
-    m = _ISO_DATE.search(text) or _SLASH_YMD.search(text)
-    if m:
-        return _mk_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = _COMPACT.match(text)
-    if m:
-        return _mk_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = _MDY.search(text)
-    if m:
-        return _mk_date(int(m.group(3)), _MONTHS[m.group(1)[:3].lower()], int(m.group(2)))
-    m = _DMY.search(text)
-    if m:
-        return _mk_date(int(m.group(3)), _MONTHS[m.group(2)[:3].lower()], int(m.group(1)))
-    return None
 
 
 # --------------------------------------------------------------------------- JSON-LD
@@ -689,37 +645,10 @@ def _filter_paragraphs(paras: list[str]) -> list[str]:
 
 # --------------------------------------------------------------------------- dateline
 
-_DATELINE_RE = re.compile(
-    r"^\s*(?P<city>[A-Z][A-Z.'\- ]{1,40}?[A-Z.])"
-    r"(?:\s*,\s*(?P<region>[A-Z][\w.' ]{1,30}?))?"
-    r"\s*(?:\((?P<wire>[A-Za-z][\w .&-]{0,30})\))?\s*[-—–]{1,2}\s*")
-_WIRE_ONLY = re.compile(r"^\s*\((?P<wire>AP|Reuters|AFP|Bloomberg|UPI|dpa|IANS|PTI|ANI|Xinhua"
-                        r"|TASS|EFE|ANSA|Kyodo|Yonhap|CNN)\)\s*[-—–]{1,2}\s*")
-_WIRE_NAMES = {"ap": "AP", "reuters": "Reuters", "afp": "AFP", "bloomberg": "Bloomberg",
-               "upi": "UPI", "dpa": "dpa", "ians": "IANS", "pti": "PTI", "ani": "ANI",
-               "xinhua": "Xinhua", "tass": "TASS", "efe": "EFE", "ansa": "ANSA",
-               "kyodo": "Kyodo", "yonhap": "Yonhap", "cnn": "CNN"}
-
-
-_WIRE_OUTLET = re.compile(
-    r"^\s*(?:The\s+)?(Reuters|AP|AFP|Associated\s+Press|Agence\s+France[- ]Presse|Xinhua|TASS|dpa|UPI|PTI|IANS|ANI"
-    r"|Kyodo|Yonhap|EFE|ANSA)(?:\s+(?:News|News\s+Agency|Wire|Staff))?\s*$", re.I)
-_WIRE_LONG = {"associated press": "AP", "agence france-presse": "AFP", "agence france presse": "AFP"}
-
-
 def _dateline(body: str) -> tuple[str | None, str | None]:
+    """(dateline city, wire) of the body's first paragraph, by the rules shared with dumps."""
     first = body.split("\n\n", 1)[0][:200]
-    m = _DATELINE_RE.match(first)
-    if m:
-        city = m.group("city").strip()
-        if len(city) >= 3 and city.upper() == city and not city.startswith(("THE ", "A ")):
-            wire = m.group("wire")
-            w = _WIRE_NAMES.get(wire.strip().lower(), wire.strip()) if wire else None
-            return city.title() if False else city, w
-    m = _WIRE_ONLY.match(first)
-    if m:
-        return None, _WIRE_NAMES.get(m.group("wire").lower(), m.group("wire"))
-    return None, None
+    return page_meta.find_dateline(first), page_meta.find_wire([first], [])
 
 
 # --------------------------------------------------------------------------- aggregators
@@ -887,7 +816,7 @@ def _with_metadata(body: str, meta: _Meta, ex: _Extractor, soup: BeautifulSoup) 
     for c in cands:
         if not c:
             continue
-        if _WIRE_OUTLET.match(c):
+        if page_meta.wire_name(c):
             wire_outlet = wire_outlet or c
             continue
         outlet = c
@@ -970,16 +899,11 @@ def _with_metadata(body: str, meta: _Meta, ex: _Extractor, soup: BeautifulSoup) 
                 if lang:
                     break
     if not lang and body:
-        try:
-            import py3langid  # type: ignore
-            lang = py3langid.classify(body[:2000])[0]
-        except Exception:
-            lang = None
+        lang = page_meta.detect_language(body)
 
     dateline, wire = _dateline(body) if body else (None, None)
     if wire is None and wire_outlet:
-        w = _WIRE_OUTLET.match(wire_outlet).group(1)
-        wire = _WIRE_NAMES.get(w.lower(), _WIRE_LONG.get(w.lower(), w))
+        wire = page_meta.wire_name(wire_outlet)
     if not body:
         notes.append("empty body")
 

@@ -35,8 +35,10 @@ _DATE_PATTERNS = [
     re.compile(rf"\b{_MON}\s+{_DAY},?\s+{_YEAR}\b", re.I),
     # 9 October 2025 / 9th of October, 2025
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MON},?\s+{_YEAR}\b", re.I),
-    # 2025-10-09 / 2025/10/09
-    re.compile(r"\b(?P<year>(?:19|20)\d\d)[-/.](?P<mnum>[01]?\d)[-/.](?P<day>[0-3]?\d)\b"),
+    # 2025-10-09 / 2025/10/09 / 2025-10-09T16:05:00+02:00 (machine-readable metadata)
+    re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)[-/.](?P<mnum>[01]?\d)[-/.](?P<day>[0-3]?\d)(?!\d)"),
+    # 20251009 (compact, as some meta tags write it)
+    re.compile(r"^(?P<year>(?:19|20)\d\d)(?P<mnum>[01]\d)(?P<day>[0-3]\d)(?!\d)"),
     # 09.10.2025 (day first, European)
     re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
 ]
@@ -84,8 +86,10 @@ _TIME = re.compile(r"\b\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?\b|\b
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-def parse_date(text: str, today: date | None = None) -> date | None:
+def parse_date(text: str | None, today: date | None = None) -> date | None:
     """The first calendar date written in *text* (not after *today*), else None."""
+    if not text:
+        return None
     found = _first_date(text, today or date.today())
     return found[0] if found else None
 
@@ -235,8 +239,16 @@ _WIRE_DISCLAIMER = re.compile(
     rf"(?:generated|published|sourced|taken|syndicated)\s+from\s+(?:the\s+)?(?P<w>{_WIRES})(?:\s+news)?\s+(?:service|feed|wire)",
     re.I,
 )
-_WIRE_BYLINE = re.compile(rf"^(?:By\s+)?(?P<w>{_WIRES})(?:\s+(?:staff|reporters?))?$")
-_WIRE_CREDIT = re.compile(rf"^\(?Reporting\s+by\s+(?P<w>Reuters)\b", re.I)
+_WIRE_CREDIT = re.compile(r"^\(?Reporting\s+by\s+(?P<w>Reuters)\b", re.I)
+
+
+def wire_name(text: str) -> str | None:
+    """The agency a publisher-like name is ("Associated Press" -> "AP"), else None."""
+    m = _WIRE_NAME.match(text.strip())
+    if not m:
+        return None
+    core = re.sub(r"^(?:the\s+)|\s+(?:news(?:\s+agency)?|staff|wire)$", "", text.strip(), flags=re.I)
+    return _norm_wire(core)
 
 
 def _norm_wire(w: str) -> str:

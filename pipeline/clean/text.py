@@ -217,9 +217,6 @@ _WORDS = re.compile(r"[^\W_]+", re.U)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _LOWER_START = re.compile(r"^[a-z]")
 _URLISH = re.compile(r"^(?:https?://|www\.)\S+$|^\S+\.(?:com|org|net|co\.uk|ru|in|io)(?:/\S*)?$", re.I)
-_HAS_VERBISH = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|said|says|can|could|be|been|do|did|does)\b", re.I)
-
-
 @dataclass(slots=True)
 class _Line:
     text: str

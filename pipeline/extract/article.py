@@ -51,12 +51,11 @@ def extract_article(body: str, published: date | None = None) -> ArticleFacts:
     quotes = extract_quotes(units, people, descriptions)
     stats = extract_statistics(units)
     meetings = extract_meetings(units, people, descriptions)
-    attendees = _attendees(units, people, quotes, meetings) if summits else []
+    attendees = _attendees(units, people, meetings) if summits else []
     return ArticleFacts(people, summits, quotes, stats, meetings, attendees)
 
 
-def _attendees(units: Units, people: list[P.Person], quotes: list[QuoteFact],
-               meetings: list[MeetingFact]) -> list[int]:
+def _attendees(units: Units, people: list[P.Person], meetings: list[MeetingFact]) -> list[int]:
     """Who the article places at its summit: every leader (head of state or government,
     organisation head) it names, unless the text says they stayed away or were represented;
     ministers only when they met someone or the text places them there."""

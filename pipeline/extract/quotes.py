@@ -72,10 +72,11 @@ _ORG_HEADS = (
     "draft|judges|assembly|committee|union"
 )
 _ORG = re.compile(rf"\b(?:{_ORG_HEADS})\b", re.I)
+# modifiers kept in an organisation speaker ("joint communique", "senior official"); demonyms
+# and capitalised words are kept too (see _org_phrase)
 _KEEP_MODIFIERS = {"joint", "final", "foreign", "defence", "defense", "state", "official", "presidential", "senior",
-                   "draft", "constitutional", "supreme", "european", "western", "chinese", "us", "u.s.",
-                   "news", "press", "trade", "finance", "interior", "economy", "white", "closing",
-                   "summit", "leaders", "chinese", "russian", "american"}
+                   "draft", "constitutional", "supreme", "western", "news", "press", "trade", "finance",
+                   "interior", "economy", "white", "closing", "summit", "leaders"}
 _DETERMINERS = {"a", "an", "the", "this", "that", "its", "their", "his", "her"}
 
 
@@ -160,8 +161,9 @@ class _Resolver:
             return phrase, None
         return None, None
 
-    def who_span(self, m: re.Match, base: int) -> tuple[int, int]:
-        return base + m.start("who"), base + m.end("who")
+    def speaker_of(self, m: re.Match, base: int) -> tuple[str | None, int | None]:
+        """The speaker named by the "who" group of a match over body[base:]."""
+        return self.speaker(base + m.start("who"), base + m.end("who"))
 
 
 def _org_phrase(phrase: str) -> str | None:
@@ -178,7 +180,7 @@ def _org_phrase(phrase: str) -> str | None:
         lw = w.lower()
         if lw in _DETERMINERS:
             break
-        if w[0].isupper() or lw in _KEEP_MODIFIERS or lw.endswith("'s"):
+        if w[0].isupper() or lw in _KEEP_MODIFIERS or lw.endswith("'s") or reference.demonym_country(w):
             keep.append(w)
         else:
             break
@@ -209,7 +211,7 @@ def extract_quotes(units: Units, people: list[P.Person], descriptions: list[P.De
         # 1. "quoted X as saying" / "X, who was quoted by ... as"
         m = _QUOTED_AS.search(before)
         if m:
-            speaker, person = res.speaker(*res.who_span(m, s_start))
+            speaker, person = res.speaker_of(m, s_start)
             cue = "quoted as"
         if speaker is None and re.search(r"\bwas\s+quoted\b", before):
             m = _WAS_QUOTED.search(before)
@@ -225,7 +227,7 @@ def extract_quotes(units: Units, people: list[P.Person], descriptions: list[P.De
         if speaker is None and after:
             m = _QUOTED_AS.search(after)
             if m:
-                speaker, person = res.speaker(q.close_mark + 1 + m.start("who"), q.close_mark + 1 + m.end("who"))
+                speaker, person = res.speaker_of(m, q.close_mark + 1)
                 cue = "quoted as" if speaker else None
             for rx, tag in ((_AFTER_VERB_SPEAKER, "said X"), (_AFTER_APPOSITIVE, "X, Y, said"),
                             (_AFTER_SPEAKER_APPOSITIVE, "X, the Y, said"), (_AFTER_SPEAKER_VERB, "X said")):
@@ -263,7 +265,7 @@ def extract_quotes(units: Units, people: list[P.Person], descriptions: list[P.De
         if speaker is None and before.strip():
             m = _ACCORDING_BEFORE.search(before)
             if m:
-                speaker, person = res.speaker(s_start + m.start("who"), s_start + m.end("who"))
+                speaker, person = res.speaker_of(m, s_start)
                 cue = "according to" if speaker else None
         if speaker is None and before.strip() and _VERB.search(before):
             # the sentence's subject, when it opens with a named person: "UN Secretary-General
@@ -285,7 +287,7 @@ def extract_quotes(units: Units, people: list[P.Person], descriptions: list[P.De
         if speaker is None and after:
             m = _ACCORDING.match(after)
             if m:
-                speaker, person = res.speaker(q.close_mark + 1 + m.start("who"), q.close_mark + 1 + m.end("who"))
+                speaker, person = res.speaker_of(m, q.close_mark + 1)
                 cue = "according to" if speaker else None
         # 6. continuation of the previous quote
         if speaker is None and prev is not None:

@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.units import UPPER, Units
+from pipeline.extract.units import Units
 
 _WORD_NUMBERS = {
     "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -111,7 +111,7 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _is_year(num: str, body: str, start: int, end: int) -> bool:
+def _is_year(num: str) -> bool:
     if not re.fullmatch(r"\d{4}", num):
         return False
     value = int(num)
@@ -161,7 +161,7 @@ def extract_statistics(units: Units) -> list[StatFact]:
 
     for m in MONEY_SYM.finditer(body):
         num = _number(m.group("num"))
-        if num is None or (_is_year(m.group("num"), body, m.start(), m.end()) and not m.group("sym")):
+        if num is None or (_is_year(m.group("num")) and not m.group("sym")):
             continue
         scale = _SCALES.get((m.group("scale") or "").lower(), 1.0)
         unit = _CURRENCY_SYMBOLS.get(m.group("sym").strip().lower().rstrip("."), "USD")
@@ -183,7 +183,7 @@ def extract_statistics(units: Units) -> list[StatFact]:
     for m in COUNT_DIGITS.finditer(body):
         num_text = m.group("num")
         s = m.start()
-        if _is_year(num_text, body, m.start("num"), m.end("num")) or _date_context(body, m.start("num"), m.end("num")):
+        if _is_year(num_text) or _date_context(body, m.start("num"), m.end("num")):
             continue
         # "aged 70", "No. 10", "Article 5", page numbers
         if re.search(r"\b(?:aged|age|no\.?|number|article|page|chapter|section|vol\.?|room|flight|route|"

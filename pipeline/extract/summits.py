@@ -18,6 +18,7 @@ from datetime import date
 from functools import cache
 
 from pipeline import reference
+from pipeline.clean.meta import find_dateline
 from pipeline.extract.dates import DateMention, find_dates
 from pipeline.extract.units import UPPER, Units
 
@@ -35,6 +36,15 @@ _CITY_AFTER_IN = re.compile(
 _CAPITAL_CITY = re.compile(rf"\b(?:capital|city)\s+(?:of\s+)?(?P<city>[{UPPER}][\w'\-]+(?:\s+[{UPPER}][\w'\-]+)?)")
 
 
+def summit_name(edition: str | None, organization: str | None, city: str | None,
+                year: int | None = None) -> str:
+    """"15th BRICS summit in Johannesburg (2023)"; "Summit in Dushanbe" when unnamed."""
+    text = " ".join(b for b in [edition, organization, "summit"] if b)
+    text += f" in {city}" if city else ""
+    text += f" ({year})" if year else ""
+    return text[0].upper() + text[1:] if (edition or not organization) else text
+
+
 @dataclass
 class SummitMention:
     organization: str | None
@@ -47,7 +57,10 @@ class SummitMention:
     mentions: list[tuple[int, int]] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)
     strong_sentences: list[tuple[int, int]] = field(default_factory=list)
-    name: str | None = None
+
+    @property
+    def name(self) -> str:
+        return summit_name(self.edition, self.organization, self.city)
 
     @property
     def weight(self) -> int:
@@ -88,8 +101,8 @@ def _city_in(sentence: str) -> list[tuple[str, str]]:
 
 def _countries_in(sentence: str) -> list[str]:
     out = []
-    for m in re.finditer(rf"\b(?:in|to)\s+(?:(?:ex-Soviet|neighbouring|neighboring|host|southern|northern|"
-                         rf"eastern|western|central)\s+)?(?P<c>[{UPPER}][\w'\-]+(?:\s+[{UPPER}][\w'\-]+)?)", sentence):
+    # "in Kazakhstan", "in ex-Soviet Uzbekistan", "to neighbouring Laos": one lower-case modifier at most
+    for m in re.finditer(rf"\b(?:in|to)\s+(?:[a-z][\w\-]*\s+)?(?P<c>[{UPPER}][\w'\-]+(?:\s+[{UPPER}][\w'\-]+)?)", sentence):
         code = reference.country_code(m.group("c"))
         if code:
             out.append(code)
@@ -137,7 +150,7 @@ def find_summits(units: Units, published: date | None) -> list[SummitMention]:
                     a_, b_ = p.group("a"), p.group("b")
                     if reference.country_code(a_) or reference.country_code(b_) or \
                             reference.organization(a_) or reference.organization(b_):
-                        canon = reference.organization(f"{a_}-{b_}") or f"{_short(a_)}-{_short(b_)}"
+                        canon = reference.organization(f"{a_}-{b_}") or f"{a_.strip()}-{b_.strip()}"
                         adjacent = (ps, ws, canon)
             if adjacent is None:
                 # "the 24th summit between the bloc and China"
@@ -216,13 +229,8 @@ def _party(text: str, topic: Counter[str]) -> str | None:
     return reference.short_country_name(code) if code else None
 
 
-def _short(name: str) -> str:
-    return name.strip()
-
-
 _START_VERB = re.compile(r"\b(?:open\w*|began|begin\w*|start\w*|kicked\s+off|convene\w*|got\s+under\s+way|"
                          r"gathered|arriv\w*|held|hosted|hosting)\b", re.I)
-_DATELINE = re.compile(rf"^(?P<city>[{UPPER}][{UPPER}\.'\- ]{{2,40}}?)(?:,\s*[\w\. ]{{2,30}})?\s*(?:\([^)]{{1,30}}\)\s*)?[\u2014\u2013\-]")
 
 
 def _mask(text: str, spans: list[tuple[int, int]], offset: int) -> str:
@@ -240,6 +248,7 @@ def _place_and_date(units: Units, mention: SummitMention, published: date | None
     cities: Counter[tuple[str, str]] = Counter()
     countries: Counter[str] = Counter()
     dates: list[tuple[int, int, DateMention]] = []  # (score, order, date)
+    in_summit: list[DateMention] = []  # every date expression of the summit's own sentences
     summit_sents = sorted(mention.sentences)
     lead = [(p.start, p.end) for p in units.paragraphs[:2]]
     strong_sents = set(mention.strong_sentences) if mention.strong_sentences else set(summit_sents)
@@ -265,6 +274,8 @@ def _place_and_date(units: Units, mention: SummitMention, published: date | None
             if gi == 2 and (s, e) in summit_sents:
                 continue
             for d in find_dates(body[s:e], published, s):
+                if gi < 2:
+                    in_summit.append(d)
                 if not d.first:
                     continue
                 window = body[max(s, d.start - 100):min(e, d.end + 100)]
@@ -276,16 +287,14 @@ def _place_and_date(units: Units, mention: SummitMention, published: date | None
                 if published and d.first > published:
                     score -= 2
                 dates.append((score, d.start, d))
-    dl = None
-    for para in units.paragraphs[:3]:
-        dl = _DATELINE.match(body[para.start:para.start + 60])
-        if dl:
+    for para in units.paragraphs[:3]:  # an "Updated ..." line may precede the dateline
+        dateline = find_dateline(body[para.start:para.start + 200])
+        if dateline:
+            name = dateline.title()
+            code = reference.city_country(name)
+            if code:
+                cities[(name, code)] += 3.5  # the reporter's own dateline breaks ties
             break
-    if dl:
-        name = dl.group("city").strip().title()
-        code = reference.city_country(name)
-        if code:
-            cities[(name, code)] += 3.5  # the reporter's own dateline breaks ties
     if cities:
         ranked = sorted(cities.items(), key=lambda kv: (-kv[1] - 2 * (kv[0][1] in countries), ))
         (mention.city, mention.country), _ = ranked[0]
@@ -295,11 +304,6 @@ def _place_and_date(units: Units, mention: SummitMention, published: date | None
         best = sorted(dates, key=lambda t: (-t[0], t[1]))[0][2]
         mention.start_date, mention.end_date, mention.year = best.first, best.last, best.first.year
     else:
-        years = [d.year for s, e in summit_sents for d in find_dates(body[s:e], published, s)
-                 if d.year and d.kind in ("explicit", "month-year")]
+        years = [d.year for d in in_summit if d.year and d.kind in ("explicit", "month-year")]
         if years:
             mention.year = years[0]
-    name_bits = [mention.edition, mention.organization, "summit"]
-    mention.name = " ".join(b for b in name_bits if b) + (f" in {mention.city}" if mention.city else "")
-    if mention.name and mention.edition:
-        mention.name = mention.name[0].upper() + mention.name[1:]
