@@ -1,16 +1,15 @@
 """Dagster assets: a thin layer over the plain modules (ingest, process, normalise, warehouse)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
 from pipeline import ingest as ingest_mod
+from pipeline import stages
 from pipeline import warehouse as wh
-from pipeline.normalise import normalise
-from pipeline.process import ArticleRows, Failure, article_id_for, process_all
 
 
 class SummitSettings(dg.ConfigurableResource):
@@ -21,75 +20,84 @@ class SummitSettings(dg.ConfigurableResource):
     exports_dir: str
 
 
-@dataclass
-class IngestResult:
-    documents: list[ingest_mod.Document]
-    rejected: list[ingest_mod.Rejection]
-    files_seen: int
-
-
 @dg.asset(group_name="ingest", kinds={"python"},
-          description="Every .html/.htm/.txt file under the input folder, fingerprinted and decoded; "
-                      "files that cannot be used are kept with a reason.")
-def ingested_files(context: dg.AssetExecutionContext, settings: SummitSettings) -> IngestResult:
-    root = Path(settings.input_dir)
-    paths = ingest_mod.scan(root)
-    docs, rejected = [], []
-    for path in paths:
-        result = ingest_mod.read_document(root, path)
-        (docs if isinstance(result, ingest_mod.Document) else rejected).append(result)
+          description="Every .html/.htm/.txt file under the input folder, compared with the last run's "
+                      "state: which files are new or changed and must be read, which are reused by size "
+                      "and mtime, which were deleted (their rows are retired).")
+def ingested_files(context: dg.AssetExecutionContext, settings: SummitSettings) -> stages.Plan:
+    warehouse = Path(settings.warehouse_path)
+    previous = wh.read_previous(warehouse)
+    if previous.note:
+        context.log.warning(previous.note)
+    plan = stages.plan_run(Path(settings.input_dir), stages.new_staging_dir(warehouse, context.run.run_id), previous)
     context.add_output_metadata({
-        "files_seen": len(paths), "documents": len(docs), "rejected": len(rejected),
-        "rejected_reasons": dg.MetadataValue.md(
-            "\n".join(f"- `{r.source_path}`: {r.reason} ({r.detail})" for r in rejected) or "none"),
+        "files_seen": plan.files_seen, "to_read": len(plan.pending), "reused_unchanged": len(plan.reused),
+        "rejected_unchanged": len(plan.rejected_again), "retired": len(plan.retired),
+        "nothing_changed": plan.nothing_changed,
+        "previous_warehouse": previous.note or (previous.warehouse or "none (first run)"),
     })
-    return IngestResult(docs, rejected, len(paths))
+    return plan
+
+
+@dg.asset(group_name="clean", kinds={"python", "beautifulsoup"},
+          description="New and changed files read in worker processes, fingerprinted (sha256) and decoded; "
+                      "content already extracted is reused by hash, the rest cleaned (page chrome dropped, "
+                      "metadata read) into staged Parquet batches. Unusable files are rejected with a reason.")
+def cleaned_pages(context: dg.AssetExecutionContext, ingested_files: stages.Plan) -> stages.CleanResult:
+    result = stages.clean_stage(ingested_files)
+    context.add_output_metadata({
+        "cleaned": len(result.read), "reused_by_hash": len(result.reused), "rejected": len(result.rejected),
+        "batches": len(result.batches),
+        "rejected_reasons": dg.MetadataValue.md(_reasons(result.rejected)),
+    })
+    return result
+
+
+@dg.asset(group_name="extract", kinds={"python"},
+          description="People, summits, attendees, meetings, quotes and statistics extracted from each "
+                      "cleaned page, with character offsets into its body (worker processes, one staged "
+                      "Parquet batch per clean batch).")
+def extracted_articles(context: dg.AssetExecutionContext, cleaned_pages: stages.CleanResult) -> stages.ExtractResult:
+    result = stages.extract_stage(cleaned_pages.batches, today=date.today())
+    context.add_output_metadata({
+        "articles": result.extracted, "quotes": result.quotes, "statistics": result.statistics,
+        "failed": len(result.rejected), "failures": dg.MetadataValue.md(_reasons(result.rejected)),
+    })
+    return result
 
 
 @dataclass
-class ProcessResult:
-    rows: list[ArticleRows]
-    rejected: list[ingest_mod.Rejection]
+class NormalisedTables:
+    """Where the run's tables were staged (Parquet), and how many rows each has."""
 
-
-@dg.asset(group_name="extract", kinds={"python", "beautifulsoup"},
-          description="Each document cleaned (page chrome dropped, metadata read) and its people, "
-                      "summits, quotes, statistics and meetings extracted with offsets into the body.")
-def extracted_articles(context: dg.AssetExecutionContext, ingested_files: IngestResult) -> ProcessResult:
-    rows, rejected = [], list(ingested_files.rejected)
-    for result in process_all(ingested_files.documents, today=date.today()):
-        if isinstance(result, Failure):
-            rejected.append(ingest_mod.Rejection(result.source_path, result.sha256, "processing failed",
-                                                 result.detail, datetime.now(timezone.utc)))
-        else:
-            rows.append(result)
-    context.add_output_metadata({
-        "articles": len(rows), "quotes": sum(len(r.quotes) for r in rows),
-        "statistics": sum(len(r.statistics) for r in rows), "failed": len(rejected) - len(ingested_files.rejected),
-    })
-    return ProcessResult(rows, rejected)
+    staging: str
+    paths: dict[str, str]
+    counts: dict[str, int]
+    files_seen: int
+    extracted_batches: list[str]
+    previous: str | None
+    nothing_changed: bool
 
 
 @dg.asset(group_name="normalise", kinds={"polars"},
-          description="Per-article rows merged across articles: canonical people, ISO countries, "
-                      "consolidated summits, syndication marks.")
-def normalised_tables(context: dg.AssetExecutionContext, extracted_articles: ProcessResult,
-                      ingested_files: IngestResult) -> dict[str, pl.DataFrame]:
-    tables = normalise(extracted_articles.rows)
-    ok = {r.article["source_path"] for r in extracted_articles.rows}
-    tables["documents"] = pl.DataFrame(
-        [{"source_path": d.source_path, "sha256": d.sha256, "size_bytes": d.size, "encoding": d.encoding,
-          "format": d.format, "article_id": article_id_for(d.source_path)}
-         for d in ingested_files.documents if d.source_path in ok],
-        schema={"source_path": pl.Utf8, "sha256": pl.Utf8, "size_bytes": pl.Int64, "encoding": pl.Utf8,
-                "format": pl.Utf8, "article_id": pl.Utf8})
-    tables["rejected_documents"] = pl.DataFrame(
-        [{"source_path": r.source_path, "sha256": r.sha256, "reason": r.reason, "detail": r.detail,
-          "seen_at": r.seen_at} for r in extracted_articles.rejected],
-        schema={"source_path": pl.Utf8, "sha256": pl.Utf8, "reason": pl.Utf8, "detail": pl.Utf8,
-                "seen_at": pl.Datetime("us", "UTC")})
-    context.add_output_metadata({name: len(df) for name, df in tables.items()})
-    return tables
+          description="Per-article rows merged across all current documents (cached and new): canonical "
+                      "people, ISO countries, consolidated summits, syndication marks; staged as Parquet.")
+def normalised_tables(context: dg.AssetExecutionContext, ingested_files: stages.Plan,
+                      cleaned_pages: stages.CleanResult, extracted_articles: stages.ExtractResult) -> NormalisedTables:
+    plan = ingested_files
+    if plan.nothing_changed:
+        context.add_output_metadata({"nothing_changed": True})
+        return NormalisedTables(plan.staging, {}, {}, plan.files_seen, [], plan.previous.warehouse, True)
+    tables = stages.normalise_stage(plan, cleaned_pages, extracted_articles, context.run.run_id)
+    paths, counts = {}, {}
+    for name, frame in tables.items():
+        path = Path(plan.staging) / f"table-{name}.parquet"
+        frame.write_parquet(path, compression="zstd")
+        paths[name], counts[name] = str(path), len(frame)
+    context.add_output_metadata({**counts, "accounted_for": counts["documents"] + counts["rejected_documents"],
+                                 "files_seen": plan.files_seen})
+    return NormalisedTables(plan.staging, paths, counts, plan.files_seen, extracted_articles.batches,
+                            plan.previous.warehouse, False)
 
 
 WAREHOUSE_SPECS = [
@@ -101,20 +109,43 @@ WAREHOUSE_SPECS = [
 
 @dg.multi_asset(specs=WAREHOUSE_SPECS, pool="duckdb_writer",
                 description="Every warehouse table built from sql/ into a new DuckDB file by one "
-                            "writer, then published atomically; Parquet exports follow.")
+                            "writer, then published atomically (readers keep their snapshot).")
 def warehouse_tables(context: dg.AssetExecutionContext, settings: SummitSettings,
-                     normalised_tables: dict[str, pl.DataFrame]):
+                     normalised_tables: NormalisedTables):
+    import pyarrow.dataset as ds
+
     path = Path(settings.warehouse_path)
-    counts = wh.publish(normalised_tables, path)
-    wh.export_parquet(path, Path(settings.exports_dir))
+    staged = normalised_tables
+    if staged.nothing_changed:
+        counts = wh.table_counts(path)
+    else:
+        counts = wh.publish_run(path, {name: ds.dataset(p) for name, p in staged.paths.items()},
+                                staged.extracted_batches, staged.previous)
     for table in wh.TABLE_ORDER:
-        frame = normalised_tables[table]
-        preview = frame.drop([c for c in ("body_text", "context") if c in frame.columns]).head(5)
-        yield dg.MaterializeResult(
-            asset_key=table,
-            metadata={"rows": counts[table], "warehouse": str(path),
-                      "preview": dg.MetadataValue.md(_markdown(preview))},
-        )
+        meta = {"rows": counts.get(table, 0), "warehouse": str(path), "changed": not staged.nothing_changed}
+        if table in staged.paths:
+            frame = pl.read_parquet(staged.paths[table], n_rows=5)
+            meta["preview"] = dg.MetadataValue.md(
+                _markdown(frame.drop([c for c in ("body_text", "context") if c in frame.columns])))
+        yield dg.MaterializeResult(asset_key=table, metadata=meta)
+    stages.remove_staging(Path(staged.staging))
+
+
+@dg.asset(group_name="exports", kinds={"parquet"}, deps=[dg.AssetKey(t) for t in wh.TABLE_ORDER],
+          description="Every table of the published warehouse as Parquet (zstd) for notebooks; analysts "
+                      "read these (or open the warehouse read-only) and never block a run.")
+def parquet_exports(context: dg.AssetExecutionContext, settings: SummitSettings) -> None:
+    out = Path(settings.exports_dir)
+    written = wh.export_parquet(Path(settings.warehouse_path), out)
+    context.add_output_metadata({"folder": str(out), "files": len(written),
+                                 "bytes": sum(p.stat().st_size for p in written)})
+
+
+def _reasons(rejected: list[ingest_mod.Rejection], limit: int = 50) -> str:
+    lines = [f"- `{r.source_path}`: {r.reason} ({r.detail})" for r in rejected[:limit]]
+    if len(rejected) > limit:
+        lines.append(f"- … and {len(rejected) - limit} more")
+    return "\n".join(lines) or "none"
 
 
 def _markdown(frame: pl.DataFrame) -> str:
@@ -128,12 +159,24 @@ def _markdown(frame: pl.DataFrame) -> str:
 
 
 @dg.asset_check(asset="ingested_files", blocking=True,
-                description="Every file seen is either a document or a rejection.")
-def every_file_accounted_for(ingested_files: IngestResult) -> dg.AssetCheckResult:
-    total = len(ingested_files.documents) + len(ingested_files.rejected)
-    return dg.AssetCheckResult(passed=total == ingested_files.files_seen,
-                               metadata={"files_seen": ingested_files.files_seen, "accounted": total})
+                description="Every file seen has a planned outcome: read, reused or rejected again.")
+def every_file_planned(ingested_files: stages.Plan) -> dg.AssetCheckResult:
+    plan = ingested_files
+    total = len(plan.pending) + len(plan.reused) + len(plan.rejected_again)
+    return dg.AssetCheckResult(passed=total == plan.files_seen,
+                               metadata={"files_seen": plan.files_seen, "planned": total})
 
 
-ALL_ASSETS = [ingested_files, extracted_articles, normalised_tables, warehouse_tables]
-ALL_CHECKS = [every_file_accounted_for]
+@dg.asset_check(asset="normalised_tables", blocking=True,
+                description="documents + rejected_documents = files seen: nothing was lost on the way.")
+def every_file_accounted_for(normalised_tables: NormalisedTables) -> dg.AssetCheckResult:
+    t = normalised_tables
+    if t.nothing_changed:
+        return dg.AssetCheckResult(passed=True, metadata={"files_seen": t.files_seen, "note": "nothing changed"})
+    total = t.counts["documents"] + t.counts["rejected_documents"]
+    return dg.AssetCheckResult(passed=total == t.files_seen,
+                               metadata={"files_seen": t.files_seen, "accounted": total})
+
+
+ALL_ASSETS = [ingested_files, cleaned_pages, extracted_articles, normalised_tables, warehouse_tables, parquet_exports]
+ALL_CHECKS = [every_file_planned, every_file_accounted_for]

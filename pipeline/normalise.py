@@ -13,16 +13,18 @@
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections import Counter, defaultdict
 from datetime import date
 from typing import Any, Iterable
 
 import polars as pl
+import pyarrow as pa
 
 from pipeline import reference
 from pipeline.extract.people import fold
 from pipeline.extract.summits import summit_name
-from pipeline.process import ArticleRows, shingles
+from pipeline.process import ArticleRows, shingle_bytes, shingles_from_bytes
 
 def _id(prefix: str, *parts: Any) -> str:
     raw = "|".join("" if p is None else str(p) for p in parts)
@@ -47,33 +49,50 @@ class _UnionFind:
 
 
 # ---------------------------------------------------------------- syndication
-def syndication(articles: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, str | None]]:
+def syndication(articles: list[dict[str, Any]],
+                packed: dict[str, bytes] | None = None) -> tuple[dict[str, str], dict[str, str | None]]:
     """(story_id by article, duplicate_of by article).
 
-    Two articles are one story when they share at least two 8-word passages; an article is
-    a duplicate of another when most of its shingles are in the other (the earlier
-    published, else the longer, else the first by path is the original)."""
-    sh = {a["article_id"]: shingles(a["body_text"]) for a in articles}
+    Articles are ordered earliest published first (then longest, then by path). Every
+    8-word passage (shingle) belongs to the first article that has it. An article joins the
+    story of every earlier article that owns at least two of its passages, and is a
+    duplicate when at least 60% of its passages appeared earlier in non-aggregator pages:
+    ``duplicate_of`` is the earlier page that owns most of them. Linear in the number of
+    passages (one polars group-by and join), so it scales to a large corpus."""
+    if packed is None:
+        packed = {a["article_id"]: shingle_bytes(a["body_text"]) for a in articles}
+    sizes = {aid: len(raw) // 4 for aid, raw in packed.items()}
+    order = sorted(articles, key=lambda a: (a["published_date"] or date.max, -sizes.get(a["article_id"], 0),
+                                            a["source_path"]))
+    ids = [a["article_id"] for a in order]
+    all_sh, ranks = array("I"), array("i")
+    for rank, a in enumerate(order):
+        mine = shingles_from_bytes(packed.get(a["article_id"]))
+        all_sh.extend(mine)
+        ranks.extend(array("i", [rank]) * len(mine))
+    frame = pl.DataFrame({
+        "r": pl.from_arrow(pa.Array.from_buffers(pa.int32(), len(ranks), [None, pa.py_buffer(ranks)])),
+        "s": pl.from_arrow(pa.Array.from_buffers(pa.uint32(), len(all_sh), [None, pa.py_buffer(all_sh)])),
+    })
+    aggregator = pl.Series("r", [i for i, a in enumerate(order) if a["is_aggregator"]], dtype=pl.Int32)
+
+    def owned(source: pl.DataFrame) -> pl.DataFrame:
+        owner = source.group_by("s").agg(pl.col("r").min().alias("o"))
+        return (frame.join(owner, on="s").filter(pl.col("o") < pl.col("r"))
+                .group_by(["r", "o"]).agg(pl.len().alias("n")))
+
     uf = _UnionFind()
+    for r, o, n in owned(frame).iter_rows():
+        if n >= 2:
+            uf.union(ids[r], ids[o])
     dup: dict[str, str | None] = {a["article_id"]: None for a in articles}
-    order = sorted(articles, key=lambda a: (a["published_date"] or date.max, -len(a["body_text"]), a["source_path"]))
-    index: dict[int, list[str]] = defaultdict(list)
-    aggregators = {a["article_id"] for a in articles if a["is_aggregator"]}
-    for a in order:
-        aid = a["article_id"]
-        mine = sh[aid]
-        counts: Counter[str] = Counter()
-        for s in mine:
-            for other in index.get(s, ()):
-                counts[other] += 1
-        for other, shared in counts.items():
-            if shared >= 2:
-                uf.union(aid, other)
-            if (dup[aid] is None and mine and shared / len(mine) >= 0.6
-                    and not a["is_aggregator"] and other not in aggregators):
-                dup[aid] = other
-        for s in mine:
-            index[s].append(aid)
+    shared = owned(frame.filter(~pl.col("r").is_in(aggregator.implode()))).filter(~pl.col("r").is_in(aggregator.implode()))
+    best = (shared.sort(["r", "n", "o"], descending=[False, True, False])
+            .group_by("r", maintain_order=True).agg(pl.col("o").first(), pl.col("n").sum().alias("seen")))
+    for r, o, seen in best.iter_rows():
+        total = sizes.get(ids[r], 0)
+        if total and seen / total >= 0.6:
+            dup[ids[r]] = ids[o]
     story = {a["article_id"]: "st_" + uf.find(a["article_id"])[2:] for a in articles}
     return story, dup
 
@@ -210,10 +229,12 @@ def _year(s: dict[str, Any]) -> int | None:
 
 
 # ---------------------------------------------------------------- all tables
-def normalise(rows: Iterable[ArticleRows]) -> dict[str, pl.DataFrame]:
+def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | None = None) -> dict[str, pl.DataFrame]:
+    """Warehouse tables from per-article rows. The articles' bodies may be left out when
+    their packed shingles are given (the warehouse joins the bodies from its cache)."""
     rows = sorted(rows, key=lambda r: r.article["source_path"])
     articles = [dict(r.article) for r in rows]
-    story, dup = syndication(articles)
+    story, dup = syndication(articles, packed_shingles)
     for a in articles:
         a["story_id"] = story[a["article_id"]]
         a["duplicate_of"] = dup[a["article_id"]]
@@ -285,6 +306,8 @@ def normalise(rows: Iterable[ArticleRows]) -> dict[str, pl.DataFrame]:
         "dateline": pl.Utf8, "wire": pl.Utf8, "is_aggregator": pl.Boolean, "body_text": pl.Utf8,
         "story_id": pl.Utf8, "duplicate_of": pl.Utf8,
     }
+    if articles and "body_text" not in articles[0]:
+        del article_schema["body_text"]
     articles_df = pl.DataFrame(articles, schema=article_schema)
     return {
         "articles": articles_df,

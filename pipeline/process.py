@@ -5,12 +5,15 @@ normalisation step (:mod:`pipeline.normalise`) merges them across articles.
 """
 from __future__ import annotations
 
+from array import array
 import hashlib
+import json
 import os
 import re
 import zlib
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from pipeline.clean.page import CleanedPage
@@ -53,31 +56,33 @@ def _surface_forms(body: str, mentions: list[tuple[int, int]]) -> list[str]:
     return seen
 
 
-def process_document(doc: Document, today: date | None = None) -> ArticleRows:
+def clean_record(doc: Document) -> dict[str, Any]:
+    """The clean step of one document: its file facts plus the cleaned page, as one flat row."""
     page = clean_document(doc)
-    published = page.published_date
+    return {
+        "source_path": doc.source_path, "sha256": doc.sha256, "format": doc.format,
+        "encoding": doc.encoding, "size_bytes": doc.size, "outlet": page.outlet, "title": page.title,
+        "published_date": page.published_date, "date_method": page.date_method, "byline": page.byline,
+        "language": page.language, "dateline": page.dateline, "wire": page.wire,
+        "is_aggregator": bool(page.is_aggregator), "body_text": page.body,
+    }
+
+
+def extract_record(page: dict[str, Any], today: date | None = None) -> ArticleRows:
+    """The extract step: a cleaned page (a :func:`clean_record` row) to per-article rows."""
+    published = page["published_date"]
     if published is not None and today is not None and published > today:
         published = None
-    facts: ArticleFacts = extract_article(page.body, published)
-    aid = article_id_for(doc.source_path)
-    body = page.body
+    body = page["body_text"]
+    facts: ArticleFacts = extract_article(body, published)
+    aid = article_id_for(page["source_path"])
     article = {
-        "article_id": aid,
-        "source_path": doc.source_path,
-        "sha256": doc.sha256,
-        "format": doc.format,
-        "encoding": doc.encoding,
-        "size_bytes": doc.size,
-        "outlet": page.outlet,
-        "title": page.title,
-        "published_date": published,
-        "date_method": page.date_method if published else None,
-        "byline": page.byline,
-        "language": page.language,
-        "dateline": page.dateline,
-        "wire": page.wire,
-        "is_aggregator": bool(page.is_aggregator),
-        "body_text": body,
+        "article_id": aid, "source_path": page["source_path"], "sha256": page["sha256"],
+        "format": page["format"], "encoding": page["encoding"], "size_bytes": page["size_bytes"],
+        "outlet": page["outlet"], "title": page["title"], "published_date": published,
+        "date_method": page["date_method"] if published else None, "byline": page["byline"],
+        "language": page["language"], "dateline": page["dateline"], "wire": page["wire"],
+        "is_aggregator": bool(page["is_aggregator"]), "body_text": body,
     }
     rows = ArticleRows(article)
     for i, p in enumerate(facts.people):
@@ -109,6 +114,61 @@ def process_document(doc: Document, today: date | None = None) -> ArticleRows:
             "char_start": s.start, "char_end": s.end,
         })
     return rows
+
+
+def process_document(doc: Document, today: date | None = None) -> ArticleRows:
+    """Clean and extract one document (both steps, in this process)."""
+    return extract_record(clean_record(doc), today)
+
+
+# ---------------------------------------------------------------- cached form of the rows
+_SUB_TABLES = ("people", "summits", "attendees", "meetings", "quotes", "statistics")
+_DATE_FIELDS = {"summits": ("start_date", "end_date")}
+
+
+def rows_to_json(rows: ArticleRows) -> str:
+    """The per-article rows (without the article row itself) as compact JSON for the cache;
+    the article id is dropped so a cached extraction can be rebound to any path."""
+    out = {}
+    for name in _SUB_TABLES:
+        out[name] = [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items() if k != "article_id"}
+                     for r in getattr(rows, name)]
+    return json.dumps(out, separators=(",", ":"), ensure_ascii=False)
+
+
+def rows_from_json(article: dict[str, Any], payload: str) -> ArticleRows:
+    """Inverse of :func:`rows_to_json`, bound to ``article`` (whose id the rows take)."""
+    data = json.loads(payload)
+    aid = article["article_id"]
+    rows = ArticleRows(article)
+    for name in _SUB_TABLES:
+        dates = _DATE_FIELDS.get(name, ())
+        target = getattr(rows, name)
+        for r in data.get(name, ()):
+            r["article_id"] = aid
+            for f in dates:
+                if r.get(f):
+                    r[f] = date.fromisoformat(r[f])
+            target.append(r)
+    return rows
+
+
+def _fingerprint() -> str:
+    """Changes whenever the code or reference data that turn bytes into rows change, so
+    cached extractions are reused only when they would come out the same."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha1()
+    files = sorted([*root.glob("clean/*.py"), *root.glob("extract/*.py"), root / "process.py",
+                    root / "textnorm.py", root / "reference.py", root / "ingest.py",
+                    *(root.parent / "seeds" / "reference").glob("*.csv")])
+    for f in files:
+        if f.exists():
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+EXTRACTOR_VERSION = _fingerprint()
 
 
 @dataclass
@@ -147,3 +207,15 @@ def process_all(docs: list[Document], today: date | None = None, workers: int | 
 def shingles(text: str, n: int = 8) -> set[int]:
     words = re.findall(r"\w+", text.lower())
     return {zlib.crc32(" ".join(words[i:i + n]).encode()) for i in range(max(0, len(words) - n + 1))}
+
+
+def shingle_bytes(text: str) -> bytes:
+    """The body's 8-word shingles, sorted, as packed little-endian uint32 (for the cache)."""
+    return array("I", sorted(shingles(text))).tobytes()
+
+
+def shingles_from_bytes(raw: bytes | None) -> array:
+    out = array("I")
+    if raw:
+        out.frombytes(raw)
+    return out

@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from pipeline.settings import PROJECT_ROOT
 
@@ -22,8 +23,12 @@ TABLE_ORDER = ("documents", "rejected_documents", "articles", "people", "summits
                "meetings", "quotes", "statistics")
 
 
+ETL_TABLES = ("etl.files", "etl.retired", "etl.runs")
+
+
 def sql_for(table: str) -> str:
-    return (SQL_DIR / f"{table}.sql").read_text(encoding="utf-8")
+    """The SQL file that builds ``table`` ("etl.files" lives in sql/etl/files.sql)."""
+    return (SQL_DIR / (table.replace(".", "/") + ".sql")).read_text(encoding="utf-8")
 
 
 @contextmanager
@@ -32,7 +37,7 @@ def building(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.building-{os.getpid()}")
-    for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
+    for stale in path.parent.glob(f".{path.name}.building-*"):  # left by a killed run (one writer at a time)
         stale.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))
     try:
@@ -48,14 +53,21 @@ def building(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     path.with_name(path.name + ".wal").unlink(missing_ok=True)
 
 
-def load_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
-    """Create ``table`` from its SQL file, reading the rows from ``frame`` (an Arrow view)."""
-    con.register(f"{table}_frame", frame.to_arrow())
+def load_table(con: duckdb.DuckDBPyConnection, table: str, frame: Any) -> int:
+    """Create ``table`` from its SQL file, reading the rows from ``frame`` (a polars frame,
+    an Arrow table or an Arrow dataset, registered as ``<name>_frame``)."""
+    name = table.split(".")[-1] + "_frame"
+    con.register(name, frame.to_arrow() if isinstance(frame, pl.DataFrame) else frame)
     try:
         con.execute(sql_for(table)).fetchall()
     finally:
-        con.unregister(f"{table}_frame")
-    return con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]  # table names are ours
+        con.unregister(name)
+    return count_rows(con, table)
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    quoted = ".".join(f'"{part}"' for part in table.split("."))  # table names are ours, never input
+    return con.execute(f"SELECT count(*) FROM {quoted}").fetchall()[0][0]
 
 
 def publish(tables: dict[str, pl.DataFrame], path: Path) -> dict[str, int]:
@@ -86,3 +98,117 @@ def export_parquet(warehouse: Path, out_dir: Path, fmt: str = "parquet") -> list
     finally:
         con.close()
     return written
+
+
+# ---------------------------------------------------------------- incremental runs
+def read_previous(path: Path) -> "PreviousRun":
+    """The last published run's file states and cached extractions (empty when there is none).
+
+    Opened read-only: an analyst's read-only connection does not block it. If the file
+    cannot be opened (locked by a writer, damaged, from an older layout) the run simply
+    starts afresh and says why."""
+    from pipeline.process import EXTRACTOR_VERSION
+    from pipeline.stages import FileState, PreviousRun
+
+    path = Path(path)
+    if not path.exists():
+        return PreviousRun(None)
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        return PreviousRun(None, note=f"previous warehouse not readable ({exc}); full rebuild")
+    try:
+        files = {r[0]: FileState(*r) for r in con.execute(
+            "SELECT source_path, file_size, mtime_ns, sha256, format, status, reason, detail FROM etl.files"
+        ).fetchall()}
+        cached = frozenset(con.execute(
+            "SELECT sha256, format FROM etl.extracted WHERE extractor_version = ?", [EXTRACTOR_VERSION]).fetchall())
+        retired = con.sql("SELECT * FROM etl.retired").to_arrow_table().to_pylist()
+        runs = con.sql("SELECT * FROM etl.runs").to_arrow_table().to_pylist()
+    except duckdb.Error as exc:
+        return PreviousRun(None, note=f"previous warehouse has no run state ({type(exc).__name__}); full rebuild")
+    finally:
+        con.close()
+    return PreviousRun(str(path), files, cached, retired=retired, runs=runs)
+
+
+def previous_cache(path: str | None, keys: pa.Table, columns: list[str]) -> Iterator[dict[str, Any]]:
+    """Stream the cached extractions of ``keys`` (sha256, format) from the published warehouse."""
+    if not path:
+        return
+    from pipeline.process import EXTRACTOR_VERSION
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        con.register("keys_frame", keys)
+        cols = ", ".join(f'e."{c}"' for c in columns)  # column names are ours, never input
+        reader = con.sql(
+            f"SELECT {cols} FROM etl.extracted e JOIN keys_frame k USING (sha256, format) "
+            "WHERE e.extractor_version = ?", params=[EXTRACTOR_VERSION]).to_arrow_reader(2048)
+        for batch in reader:
+            yield from batch.to_pylist()
+    finally:
+        con.close()
+
+
+def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str],
+                previous: str | None) -> dict[str, int]:
+    """Build the whole warehouse into a new file and publish it atomically.
+
+    ``tables`` holds every public table and the etl state tables (frames or Arrow datasets);
+    the extraction cache is the previous warehouse's rows still in use plus this run's
+    staged batches."""
+    import pyarrow.dataset as ds
+
+    from pipeline.process import EXTRACTOR_VERSION
+    from pipeline.stages import EXTRACTED_SCHEMA
+
+    counts: dict[str, int] = {}
+    prev_con = duckdb.connect(str(previous), read_only=True) if previous else None
+    try:
+        with building(path) as con:
+            docs = tables["documents"]
+            con.register("documents_frame", docs.to_arrow() if isinstance(docs, pl.DataFrame) else docs)
+            if prev_con is not None:
+                prev_con.register("keys_frame", con.sql(
+                    "SELECT DISTINCT sha256, format FROM documents_frame").to_arrow_table())
+                prev = prev_con.sql(
+                    "SELECT e.* FROM etl.extracted e JOIN keys_frame k ON e.sha256 = k.sha256 AND e.format = k.format "
+                    "WHERE e.extractor_version = ?", params=[EXTRACTOR_VERSION]).to_arrow_reader(1024)
+            else:
+                prev = EXTRACTED_SCHEMA.empty_table()
+            staged = [f for f in extracted_batches if Path(f).exists()]
+            con.register("previous_extracted", prev)
+            con.register("staged_extracted",
+                         ds.dataset(staged, schema=EXTRACTED_SCHEMA, format="parquet") if staged
+                         else EXTRACTED_SCHEMA.empty_table())
+            try:
+                con.execute(sql_for("etl.extracted")).fetchall()
+            finally:
+                for name in ("previous_extracted", "staged_extracted", "documents_frame"):
+                    con.unregister(name)
+                if prev_con is not None:
+                    prev_con.close()
+                    prev_con = None
+            counts["etl.extracted"] = count_rows(con, "etl.extracted")
+            for table in (*TABLE_ORDER, *ETL_TABLES):
+                counts[table] = load_table(con, table, tables[table])
+            try:
+                from pipeline.analyst import create_views
+            except ImportError:
+                pass
+            else:
+                create_views(con)
+    finally:
+        if prev_con is not None:
+            prev_con.close()
+    return counts
+
+
+def table_counts(path: Path) -> dict[str, int]:
+    """Row counts of the published warehouse's tables (read-only)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {table: count_rows(con, table) for table in TABLE_ORDER}
+    finally:
+        con.close()

@@ -1,0 +1,431 @@
+"""The run's stages as plain, Dagster-free functions: plan, clean, extract, gather.
+
+A run works through a staging folder beside the warehouse, in batches of Parquet files, so
+no step holds the corpus in memory: raw bytes never leave the worker process that read them,
+and the cleaned pages and extracted rows of a batch go straight from that worker to disk.
+
+Incremental runs: the published warehouse keeps, in its ``etl`` schema, the state of every
+file seen (size, mtime, sha256, outcome) and the extraction of every document by content
+(sha256 + format + extractor version). A file whose size and mtime are unchanged is not read
+again; a file whose bytes hash to an extraction already made is not parsed again; only new
+or changed content is cleaned and extracted. Normalisation (people, summits, syndication)
+is global, so it always runs over the cached rows of every current document.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline import ingest
+from pipeline.process import (EXTRACTOR_VERSION, ArticleRows, article_id_for, clean_record, extract_record,
+                              rows_from_json, rows_to_json, shingle_bytes)
+
+BATCH_SIZE = 200
+PARALLEL_FROM = 64  # documents; fewer are processed in this process (spawning costs ~1 s)
+
+
+# ---------------------------------------------------------------- schemas of the staged batches
+CLEAN_SCHEMA = pa.schema([
+    ("source_path", pa.string()), ("sha256", pa.string()), ("format", pa.string()),
+    ("encoding", pa.string()), ("size_bytes", pa.int64()), ("outlet", pa.string()), ("title", pa.string()),
+    ("published_date", pa.date32()), ("date_method", pa.string()), ("byline", pa.string()),
+    ("language", pa.string()), ("dateline", pa.string()), ("wire", pa.string()),
+    ("is_aggregator", pa.bool_()), ("body_text", pa.string()),
+])
+# One row per distinct content: the cache kept in the warehouse as etl.extracted.
+EXTRACTED_SCHEMA = pa.schema([
+    ("sha256", pa.string()), ("format", pa.string()), ("extractor_version", pa.string()),
+    ("encoding", pa.string()), ("size_bytes", pa.int64()), ("outlet", pa.string()), ("title", pa.string()),
+    ("published_date", pa.date32()), ("date_method", pa.string()), ("byline", pa.string()),
+    ("language", pa.string()), ("dateline", pa.string()), ("wire", pa.string()),
+    ("is_aggregator", pa.bool_()), ("body_text", pa.string()), ("shingles", pa.binary()),
+    ("rows", pa.string()),
+])
+ARTICLE_FIELDS = ("encoding", "size_bytes", "outlet", "title", "published_date", "date_method", "byline",
+                  "language", "dateline", "wire", "is_aggregator")
+FILES_SCHEMA = pa.schema([
+    ("source_path", pa.string()), ("file_size", pa.int64()), ("mtime_ns", pa.int64()), ("sha256", pa.string()),
+    ("format", pa.string()), ("status", pa.string()), ("reason", pa.string()), ("detail", pa.string()),
+    ("article_id", pa.string()), ("seen_at", pa.timestamp("us", tz="UTC")),
+])
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What the previous run recorded about one input file."""
+
+    source_path: str
+    file_size: int | None
+    mtime_ns: int | None
+    sha256: str | None
+    format: str | None
+    status: str  # "document" or "rejected"
+    reason: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class PreviousRun:
+    """The published warehouse's memory of the last run (empty for a first run)."""
+
+    warehouse: str | None
+    files: dict[str, FileState] = field(default_factory=dict)
+    cached: frozenset[tuple[str, str]] = frozenset()  # (sha256, format) extracted by this version
+    note: str | None = None  # why the previous warehouse could not be used, if it could not
+    retired: list[dict[str, Any]] = field(default_factory=list)  # etl.retired so far
+    runs: list[dict[str, Any]] = field(default_factory=list)  # etl.runs so far
+
+
+@dataclass
+class Plan:
+    root: str
+    staging: str
+    files_seen: int
+    pending: list[str]  # relative paths to read (new, changed, or not safely reusable)
+    reused: list[FileState]  # unchanged documents whose extraction is cached
+    rejected_again: list[ingest.Rejection]  # unchanged files that were rejected before
+    retired: list[FileState]  # files of the previous run that are gone
+    previous: PreviousRun
+
+    @property
+    def nothing_changed(self) -> bool:
+        return (self.previous.warehouse is not None and not self.pending and not self.retired
+                and len(self.reused) + len(self.rejected_again) == self.files_seen)
+
+
+def plan_run(root: Path, staging: Path, previous: PreviousRun) -> Plan:
+    """Decide, from file sizes and mtimes alone, which files must be read this run."""
+    root = Path(root)
+    pending, reused, rejected_again, seen = [], [], [], set()
+    now = datetime.now(timezone.utc)
+    paths = ingest.scan(root)
+    for path in paths:
+        rel = ingest.relative(root, path)
+        seen.add(rel)
+        old = previous.files.get(rel)
+        try:
+            st = path.lstat()
+        except OSError:
+            pending.append(rel)
+            continue
+        same = (old is not None and old.sha256 is not None and not path.is_symlink()
+                and old.file_size == st.st_size and old.mtime_ns == st.st_mtime_ns)
+        if same and old.status == "document" and (old.sha256, old.format) in previous.cached:
+            reused.append(old)
+        elif same and old.status == "rejected" and old.reason:
+            rejected_again.append(ingest.Rejection(rel, old.sha256, old.reason, old.detail or "", now))
+        else:
+            pending.append(rel)
+    retired = [f for p, f in sorted(previous.files.items()) if p not in seen]
+    return Plan(str(root), str(staging), len(paths), pending, reused, rejected_again, retired, previous)
+
+
+# ---------------------------------------------------------------- worker pool
+def _batches(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _workers(n_items: int) -> int:
+    configured = int(os.environ.get("SUMMIT_ETL_WORKERS", "0") or 0)
+    if n_items < PARALLEL_FROM:
+        return 1
+    return configured or (os.cpu_count() or 1)
+
+
+def run_batches(fn: Callable[..., Any], jobs: list[tuple[Any, ...]], workers: int) -> Iterator[Any]:
+    """``fn(*job)`` for every job, in spawned worker processes when ``workers`` > 1.
+
+    Results come back as they finish (order does not matter: each batch writes its own file)."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield fn(*job)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
+        futures = [pool.submit(fn, *job) for job in jobs]
+        for fut in as_completed(futures):
+            yield fut.result()
+
+
+# ---------------------------------------------------------------- clean
+@dataclass
+class CleanBatchResult:
+    cleaned: int = 0
+    reused: list[tuple[str, str, str, str, int, int, int]] = field(default_factory=list)
+    # (path, sha256, format, encoding, size_bytes, file_size, mtime_ns) of documents whose content is cached
+    read: list[tuple[str, str, str, str, int, int, int]] = field(default_factory=list)  # same, for cleaned ones
+    rejected: list[ingest.Rejection] = field(default_factory=list)
+    file_facts: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)  # path -> (size, mtime)
+
+
+def clean_batch(root: str, rels: list[str], out: str, cached: frozenset[tuple[str, str]]) -> CleanBatchResult:
+    """Read, fingerprint, decode and clean one batch of files; write the cleaned pages to ``out``."""
+    res = CleanBatchResult()
+    rows = []
+    root_path = Path(root)
+    for rel in rels:
+        path = root_path / rel
+        try:
+            st = path.lstat()
+            res.file_facts[rel] = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            res.file_facts[rel] = (None, None)
+        doc = ingest.read_document(root_path, path)
+        if isinstance(doc, ingest.Rejection):
+            res.rejected.append(doc)
+            continue
+        size, mtime = res.file_facts[rel]
+        facts = (rel, doc.sha256, doc.format, doc.encoding, doc.size, size, mtime)
+        if (doc.sha256, doc.format) in cached:
+            res.reused.append(facts)
+            continue
+        try:
+            rows.append(clean_record(doc))
+        except Exception as exc:  # one bad file never fails a run
+            res.rejected.append(_failed(doc.source_path, doc.sha256, "cleaning failed", exc))
+            continue
+        res.read.append(facts)
+    res.cleaned = len(rows)
+    if rows:
+        _write(pa.Table.from_pylist(rows, schema=CLEAN_SCHEMA), out)
+    return res
+
+
+def _failed(path: str, sha: str | None, what: str, exc: BaseException) -> ingest.Rejection:
+    return ingest.Rejection(path, sha, what, f"{type(exc).__name__}: {exc}"[:500], datetime.now(timezone.utc))
+
+
+def _write(table: pa.Table, out: str) -> None:
+    tmp = out + ".tmp"
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, out)
+
+
+@dataclass
+class CleanResult:
+    batches: list[str]  # staged Parquet files of cleaned pages
+    reused: list[tuple[str, str, str, str, int, int, int]]
+    read: list[tuple[str, str, str, str, int, int, int]]
+    rejected: list[ingest.Rejection]
+    file_facts: dict[str, tuple[int | None, int | None]]
+
+
+def clean_stage(plan: Plan, workers: int | None = None) -> CleanResult:
+    staging = Path(plan.staging)
+    staging.mkdir(parents=True, exist_ok=True)
+    jobs = [(plan.root, rels, str(staging / f"clean-{i:05d}.parquet"), plan.previous.cached)
+            for i, rels in enumerate(_batches(plan.pending, BATCH_SIZE))]
+    out = CleanResult([], [], [], list(plan.rejected_again), {})
+    for res in run_batches(clean_batch, jobs, workers or _workers(len(plan.pending))):
+        out.reused += res.reused
+        out.read += res.read
+        out.rejected += res.rejected
+        out.file_facts.update(res.file_facts)
+    out.batches = sorted(str(p) for p in staging.glob("clean-*.parquet"))
+    return out
+
+
+# ---------------------------------------------------------------- extract
+@dataclass
+class ExtractBatchResult:
+    extracted: int = 0
+    quotes: int = 0
+    statistics: int = 0
+    rejected: list[ingest.Rejection] = field(default_factory=list)
+
+
+def extract_batch(clean_file: str, out: str, today: date | None) -> ExtractBatchResult:
+    """Extract every cleaned page of one staged batch; write one cache row per page to ``out``."""
+    res = ExtractBatchResult()
+    rows = []
+    for page in pq.read_table(clean_file).to_pylist():
+        try:
+            extracted = extract_record(page, today)
+        except Exception as exc:  # one bad file never fails a run
+            res.rejected.append(_failed(page["source_path"], page["sha256"], "extraction failed", exc))
+            continue
+        rows.append(cache_row(page, extracted))
+        res.quotes += len(extracted.quotes)
+        res.statistics += len(extracted.statistics)
+    res.extracted = len(rows)
+    _write(pa.Table.from_pylist(rows, schema=EXTRACTED_SCHEMA), out)
+    return res
+
+
+def cache_row(page: dict[str, Any], rows: ArticleRows) -> dict[str, Any]:
+    article = rows.article
+    row = {k: article[k] for k in ARTICLE_FIELDS}
+    row.update(sha256=page["sha256"], format=page["format"], extractor_version=EXTRACTOR_VERSION,
+               body_text=article["body_text"], shingles=shingle_bytes(article["body_text"]),
+               rows=rows_to_json(rows))
+    return row
+
+
+@dataclass
+class ExtractResult:
+    batches: list[str]
+    extracted: int
+    quotes: int
+    statistics: int
+    rejected: list[ingest.Rejection]
+
+
+def extract_stage(clean_batches: list[str], today: date | None = None, workers: int | None = None) -> ExtractResult:
+    jobs = [(f, f.replace("clean-", "extract-"), today) for f in clean_batches]
+    n_pages = sum(pq.ParquetFile(f).metadata.num_rows for f in clean_batches)
+    total = ExtractResult([j[1] for j in jobs], 0, 0, 0, [])
+    for res in run_batches(extract_batch, jobs, workers or _workers(n_pages)):
+        total.extracted += res.extracted
+        total.quotes += res.quotes
+        total.statistics += res.statistics
+        total.rejected += res.rejected
+    return total
+
+
+# ---------------------------------------------------------------- gather for normalisation
+@dataclass(frozen=True)
+class CurrentDocument:
+    source_path: str
+    sha256: str
+    format: str
+    encoding: str
+    size_bytes: int
+    file_size: int | None
+    mtime_ns: int | None
+
+
+def current_documents(clean: CleanResult, plan: Plan) -> list[CurrentDocument]:
+    """Every document of this run (reused by stat, reused by hash, or freshly cleaned)."""
+    docs = [CurrentDocument(f.source_path, f.sha256, f.format or "", "", 0, f.file_size, f.mtime_ns)
+            for f in plan.reused]
+    docs += [CurrentDocument(*facts) for facts in clean.reused + clean.read]
+    return sorted(docs, key=lambda d: d.source_path)
+
+
+def gather_rows(docs: list[CurrentDocument], cache: Iterable[dict[str, Any]],
+                failed: set[str]) -> tuple[list[ArticleRows], dict[str, bytes], list[CurrentDocument]]:
+    """Bind cached extractions (by content) to the documents' paths, streaming the cache.
+
+    Returns the per-article rows (without bodies), each article's packed shingles, and the
+    documents that made it (a document whose extraction failed is left out)."""
+    wanted: dict[tuple[str, str], list[CurrentDocument]] = {}
+    for d in docs:
+        if d.source_path not in failed:
+            wanted.setdefault((d.sha256, d.format), []).append(d)
+    rows, shingles, kept = [], {}, []
+    for row in cache:
+        group = wanted.pop((row["sha256"], row["format"]), None)
+        for d in group or ():
+            aid = article_id_for(d.source_path)
+            article = {k: row[k] for k in ARTICLE_FIELDS}
+            article.update(article_id=aid, source_path=d.source_path, sha256=d.sha256, format=d.format)
+            rows.append(rows_from_json(article, row["rows"]))
+            shingles[aid] = row["shingles"]
+            kept.append(d if d.encoding else CurrentDocument(d.source_path, d.sha256, d.format, row["encoding"],
+                                                             row["size_bytes"], d.file_size, d.mtime_ns))
+    return rows, shingles, sorted(kept, key=lambda d: d.source_path)
+
+
+def staged_cache(extract_batches: list[str], columns: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    for f in extract_batches:
+        if Path(f).exists():
+            yield from pq.read_table(f, columns=columns).to_pylist()
+
+
+def new_staging_dir(warehouse: Path, run_id: str) -> Path:
+    """A fresh staging folder for this run; leftovers of crashed runs are removed."""
+    base = Path(warehouse).parent / ".summit-etl-staging"
+    if base.exists():
+        for old in base.iterdir():
+            if old.name != run_id:
+                shutil.rmtree(old, ignore_errors=True)
+    path = base / run_id
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def remove_staging(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- normalise
+NO_BODY = [f.name for f in EXTRACTED_SCHEMA if f.name != "body_text"]
+
+
+def normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run_id: str) -> dict[str, Any]:
+    """Every table of the warehouse, as polars frames, from the cached and new extractions."""
+    import polars as pl
+
+    from pipeline import warehouse
+    from pipeline.normalise import normalise
+
+    docs = current_documents(clean, plan)
+    failed = {r.source_path for r in extract.rejected}
+    staged_keys = set()
+    for f in extract.batches:
+        if Path(f).exists():
+            t = pq.read_table(f, columns=["sha256", "format"])
+            staged_keys.update(zip(t.column("sha256").to_pylist(), t.column("format").to_pylist()))
+    old_keys = sorted({(d.sha256, d.format) for d in docs} - staged_keys)
+    keys = pa.table({"sha256": [k[0] for k in old_keys], "format": [k[1] for k in old_keys]},
+                    schema=pa.schema([("sha256", pa.string()), ("format", pa.string())]))
+
+    def cache() -> Iterator[dict[str, Any]]:
+        yield from staged_cache(extract.batches, NO_BODY)
+        yield from warehouse.previous_cache(plan.previous.warehouse, keys, NO_BODY)
+
+    rows, packed, kept = gather_rows(docs, cache(), failed)
+    tables: dict[str, Any] = normalise(rows, packed)
+    del rows, packed
+    now = datetime.now(timezone.utc)
+    rejected = clean.rejected + extract.rejected
+    tables["documents"] = pl.DataFrame(
+        [{"source_path": d.source_path, "sha256": d.sha256, "size_bytes": d.size_bytes, "encoding": d.encoding,
+          "format": d.format, "article_id": article_id_for(d.source_path)} for d in kept],
+        schema={"source_path": pl.Utf8, "sha256": pl.Utf8, "size_bytes": pl.Int64, "encoding": pl.Utf8,
+                "format": pl.Utf8, "article_id": pl.Utf8})
+    tables["rejected_documents"] = pl.DataFrame(
+        [{"source_path": r.source_path, "sha256": r.sha256, "reason": r.reason, "detail": r.detail,
+          "seen_at": r.seen_at} for r in sorted(rejected, key=lambda r: r.source_path)],
+        schema={"source_path": pl.Utf8, "sha256": pl.Utf8, "reason": pl.Utf8, "detail": pl.Utf8,
+                "seen_at": pl.Datetime("us", "UTC")})
+    previous = plan.previous.files
+    files = [{"source_path": d.source_path, "file_size": d.file_size, "mtime_ns": d.mtime_ns, "sha256": d.sha256,
+              "format": d.format, "status": "document", "reason": None, "detail": None,
+              "article_id": article_id_for(d.source_path), "seen_at": now} for d in kept]
+    for r in rejected:
+        size, mtime = clean.file_facts.get(r.source_path, (None, None))
+        old = previous.get(r.source_path)
+        if size is None and old is not None:
+            size, mtime = old.file_size, old.mtime_ns
+        files.append({"source_path": r.source_path, "file_size": size, "mtime_ns": mtime, "sha256": r.sha256,
+                      "format": None, "status": "rejected", "reason": r.reason, "detail": r.detail,
+                      "article_id": None, "seen_at": r.seen_at})
+    tables["etl.files"] = pl.DataFrame(files, schema=dict(zip(FILES_SCHEMA.names, [
+        pl.Utf8, pl.Int64, pl.Int64, pl.Utf8, pl.Utf8, pl.Utf8, pl.Utf8, pl.Utf8, pl.Utf8, pl.Datetime("us", "UTC")])))
+    retired = plan.previous.retired + [
+        {"source_path": f.source_path, "sha256": f.sha256,
+         "article_id": article_id_for(f.source_path) if f.status == "document" else None, "retired_at": now}
+        for f in plan.retired]
+    tables["etl.retired"] = pl.DataFrame(retired, schema={
+        "source_path": pl.Utf8, "sha256": pl.Utf8, "article_id": pl.Utf8, "retired_at": pl.Datetime("us", "UTC")})
+    runs = plan.previous.runs + [{
+        "run_id": run_id, "finished_at": now, "files_seen": plan.files_seen, "documents": len(kept),
+        "rejected": len(rejected), "parsed": len(clean.read), "reused": len(plan.reused) + len(clean.reused),
+        "retired": len(plan.retired), "extractor_version": EXTRACTOR_VERSION}]
+    tables["etl.runs"] = pl.DataFrame(runs, schema={
+        "run_id": pl.Utf8, "finished_at": pl.Datetime("us", "UTC"), "files_seen": pl.Int64, "documents": pl.Int64,
+        "rejected": pl.Int64, "parsed": pl.Int64, "reused": pl.Int64, "retired": pl.Int64,
+        "extractor_version": pl.Utf8})
+    return tables
