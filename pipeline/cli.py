@@ -69,6 +69,73 @@ def run(settings: Settings) -> int:
     return 0
 
 
+def add_analyst_commands(sub) -> None:
+    """``export`` and ``query``: the analyst's ways to the warehouse (see pipeline/analyst.py)."""
+    p_export = sub.add_parser("export", help="write every table and analyst view to Parquet or CSV files")
+    p_export.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    p_export.add_argument("--out", help="output folder (default: $SUMMIT_ETL_EXPORTS or data/exports)")
+    p_export.add_argument("--warehouse", help="DuckDB file (default: $SUMMIT_ETL_WAREHOUSE or data/warehouse.duckdb)")
+    p_query = sub.add_parser("query", help="run read-only SQL against the Parquet exports and print the result")
+    p_query.add_argument("sql", nargs="?", help="the SQL (SELECT, WITH, FROM, PIVOT, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN)")
+    p_query.add_argument("--file", help="read the SQL from a file instead, e.g. sql/queries/summit_timeline.sql")
+    p_query.add_argument("--exports", help="exports folder (default: $SUMMIT_ETL_EXPORTS or data/exports)")
+    p_query.add_argument("--max-rows", type=int, default=10_000, help="rows to print at most (default 10000)")
+    p_query.add_argument("--max-width", type=int, help="table width in characters (default: the terminal's)")
+    p_query.add_argument("--max-col-width", type=int, help="column width in characters at most")
+
+
+def export_command(args: argparse.Namespace) -> int:
+    from pipeline.analyst import AnalystError, export
+
+    settings = Settings.from_env().with_overrides(None, args.warehouse, args.out)
+    try:
+        written = export(settings.warehouse_path, settings.exports_dir, args.format)
+    except AnalystError as exc:
+        print(f"summit-etl: {exc}", file=sys.stderr)
+        return 2
+    print(f"exports: {settings.exports_dir}")
+    for path in written:
+        print(f"  {path.name}")
+    return 0
+
+
+def query_command(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from pipeline.analyst import AnalystError, print_result, query_exports
+
+    if (args.sql is None) == (args.file is None):
+        print("summit-etl: give the SQL as an argument or with --file (exactly one of them)", file=sys.stderr)
+        return 2
+    if args.file is not None:
+        try:
+            sql = Path(args.file).read_text(encoding="utf-8")
+        except OSError as exc:
+            print(f"summit-etl: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+            return 2
+    else:
+        sql = args.sql
+    exports = Path(args.exports) if args.exports else Settings.from_env().exports_dir
+    try:
+        con, results = query_exports(sql, exports)
+    except AnalystError as exc:
+        print(f"summit-etl: {exc}", file=sys.stderr)
+        return 2
+    try:
+        for result in results:
+            print_result(result, max_rows=args.max_rows, max_width=args.max_width,
+                         max_col_width=args.max_col_width)
+    except duckdb.Error as exc:
+        print(f"summit-etl: query failed: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    return 0
+
+
+ANALYST_COMMANDS = {"export": export_command, "query": query_command}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="summit-etl", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -78,7 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--exports", help="Parquet exports folder (default: $SUMMIT_ETL_EXPORTS or data/exports)")
     p_dev = sub.add_parser("dev", help="open the Dagster UI on 127.0.0.1 (offline, telemetry off)")
     p_dev.add_argument("--port", default="3000")
+    add_analyst_commands(sub)
     args = parser.parse_args(argv)
+    if args.command in ANALYST_COMMANDS:
+        return ANALYST_COMMANDS[args.command](args)
     if args.command == "dev":
         ensure_dagster_home()
         import subprocess
