@@ -155,6 +155,12 @@ def clear_cache() -> None:
         _org_tables,
         organization_regex,
         _title_table,
+        demonym_country,
+        country_code,
+        city_country,
+        is_city,
+        organization,
+        role,
     ):
         fn.cache_clear()
 
@@ -218,6 +224,7 @@ def _demonym_table() -> dict[str, str]:
     return table
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure lookups, called for every capitalised run
 def demonym_country(word: str) -> str | None:
     """ISO3 for a demonym/adjective ("Russian" -> "RUS", "Filipinos" -> "PHL"), else None."""
     if not word:
@@ -232,6 +239,7 @@ def demonym_country(word: str) -> str | None:
     return hit
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure lookups, called for every capitalised run
 def country_code(text: str) -> str | None:
     """ISO3 for a country name, alias, demonym or possessive; None when unknown.
 
@@ -396,6 +404,7 @@ def _city_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict
     return accented, table, capital_name, seeded
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure lookups, called for every capitalised run
 def city_country(city: str) -> str | None:
     """ISO3 of the country of a city (population >= 100 000 or a capital), else None.
 
@@ -412,6 +421,7 @@ def city_country(city: str) -> str | None:
     return seeded.get(key) or accented.get(_key(cleaned, accents=True)) or table.get(key)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure lookups, called for every capitalised run
 def is_city(word: str) -> bool:
     """True when :func:`city_country` knows the word."""
     return city_country(word) is not None
@@ -464,6 +474,7 @@ def _org_tables() -> tuple[dict[str, str], dict[str, str], tuple[tuple[str, str]
     return exact, keyed, ordered
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure lookups, called for every capitalised run
 def organization(text: str) -> str | None:
     """Canonical short name of an organisation ("the Shanghai Cooperation Organisation" -> "SCO").
 
@@ -520,6 +531,7 @@ def _title_table() -> tuple[dict[str, tuple[str, str]], tuple[str, ...]]:
     return table, tuple(sorted(titles, key=lambda t: (-len(t), t)))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure lookups, called for every capitalised run
 def role(title: str) -> tuple[str, str] | None:
     """(canonical_role, level) for a title ("prime minister" -> ("Prime Minister", "head_of_government"))."""
     if not title:
