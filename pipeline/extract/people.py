@@ -118,6 +118,17 @@ def _left_title() -> re.Pattern[str]:
 
 
 @cache
+def _title_last_words() -> frozenset[str]:
+    return frozenset(re.split(r"[\s\-]+", t.strip())[-1].casefold() for t in reference.title_patterns() if t.strip())
+
+
+def _may_end_with_title(left: str) -> bool:
+    """Cheap test before the end-anchored title regexes (which try every start position)."""
+    tail = left.rstrip(" ,\t\n")
+    return bool(tail) and re.split(r"[\s\-]+", tail)[-1].casefold() in _title_last_words()
+
+
+@cache
 def _left_title_of() -> re.Pattern[str]:
     """"the president of the United Arab Emirates, " right before a name."""
     return re.compile(rf"\b(?P<title>(?i:{_title_alt()}))\s+of\s+(?:the\s+)?(?P<of>[{UPPER}][\w'\-]+(?:\s+[{UPPER}][\w'\-]+){{0,3}}),\s*$")
@@ -281,12 +292,12 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
         right = body[end:end + 80]
         former = bool(re.search(r"\b(?:former|ex-|late)\s*(?:[\w.'\-]+\s+){0,4}$", left, re.I))
         if not title:
-            lo = _left_title_of().search(left)
+            lo = _left_title_of().search(left) if left.rstrip().endswith(",") and " of " in left else None
             if lo:
                 title = lo.group("title")
                 country = country or reference.country_code(lo.group("of"))
         if not title:
-            lt = _left_title().search(left)
+            lt = _left_title().search(left) if _may_end_with_title(left) else None
             if lt:
                 title = lt.group("title")
                 country = country or _country_in(lt.group("qual"))
