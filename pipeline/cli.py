@@ -9,8 +9,15 @@ from pathlib import Path
 
 from pipeline.settings import PROJECT_ROOT, Settings
 
+# Telemetry off; one run at a time (the schedule and the sensor may both fire: runs queue up
+# instead of racing for the warehouse); one step at a time in the DuckDB writer pool.
 _DAGSTER_YAML = """telemetry:
   enabled: false
+concurrency:
+  runs:
+    max_concurrent_runs: 1
+  pools:
+    default_limit: 1
 """
 
 
@@ -52,16 +59,25 @@ def run(settings: Settings) -> int:
                 print(event.message, file=sys.stderr)
         print("summit-etl: run failed", file=sys.stderr)
         return 1
+    plan = result.output_for_node("ingested_files")
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
     try:
         from pipeline.warehouse import TABLE_ORDER
 
         print(f"warehouse: {settings.warehouse_path}")
+        if plan.nothing_changed:
+            print(f"  {plan.files_seen} files, none new, changed or deleted: warehouse left as it was")
+        else:
+            print(f"  {plan.files_seen} files seen: {len(plan.pending)} read, {len(plan.reused)} reused unchanged, "
+                  f"{len(plan.retired)} deleted since the last run")
         for table in TABLE_ORDER:
             n = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
             print(f"  {table:<20} {n:>7} rows")
-        for path, reason in con.execute("SELECT source_path, reason FROM rejected_documents").fetchall():
+        rejected = con.execute("SELECT source_path, reason FROM rejected_documents ORDER BY source_path").fetchall()
+        for path, reason in rejected[:20]:
             print(f"  rejected: {path}: {reason}")
+        if len(rejected) > 20:
+            print(f"  … and {len(rejected) - 20} more rejected (see the rejected_documents table)")
     finally:
         con.close()
     print(f"exports: {settings.exports_dir}")
