@@ -8,7 +8,6 @@ from __future__ import annotations
 from array import array
 import hashlib
 import json
-import os
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -169,39 +168,6 @@ def _fingerprint() -> str:
 
 
 EXTRACTOR_VERSION = _fingerprint()
-
-
-@dataclass
-class Failure:
-    source_path: str
-    sha256: str
-    detail: str
-
-
-def _safe_process(doc: Document, today: date | None) -> ArticleRows | Failure:
-    try:
-        return process_document(doc, today=today)
-    except Exception as exc:  # one bad file never fails a run
-        return Failure(doc.source_path, doc.sha256, f"{type(exc).__name__}: {exc}"[:500])
-
-
-def process_all(docs: list[Document], today: date | None = None, workers: int | None = None) -> list[ArticleRows | Failure]:
-    """Clean and extract every document, in worker processes when there are many.
-
-    Extraction of a document is a pure function of its bytes, so the result does not depend
-    on the number of workers (``SUMMIT_ETL_WORKERS``, default: all cores for 64+ documents)."""
-    if workers is None:
-        workers = int(os.environ.get("SUMMIT_ETL_WORKERS", "0")) or (os.cpu_count() or 1)
-        if len(docs) < 64:
-            workers = 1
-    if workers <= 1:
-        return [_safe_process(d, today) for d in docs]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        return list(pool.map(_safe_process, docs, [today] * len(docs), chunksize=16))
 
 
 def shingles(text: str, n: int = 8) -> set[int]:

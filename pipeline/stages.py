@@ -140,11 +140,22 @@ def _workers(n_items: int) -> int:
     return configured or (os.cpu_count() or 1)
 
 
-def run_batches(fn: Callable[..., Any], jobs: list[tuple[Any, ...]], workers: int) -> Iterator[Any]:
+_SHARED: dict[str, Any] = {}  # read-only data every batch of a stage needs, sent once per process
+
+
+def _share(values: dict[str, Any]) -> None:
+    _SHARED.clear()
+    _SHARED.update(values)
+
+
+def run_batches(fn: Callable[..., Any], jobs: list[tuple[Any, ...]], workers: int,
+                shared: dict[str, Any] | None = None) -> Iterator[Any]:
     """``fn(*job)`` for every job, in spawned worker processes when ``workers`` > 1.
 
-    Results come back as they finish (order does not matter: each batch writes its own file)."""
+    ``shared`` is installed once in each process (not pickled with every job). Results come
+    back as they finish (order does not matter: each batch writes its own file)."""
     if workers <= 1 or len(jobs) <= 1:
+        _share(shared or {})
         for job in jobs:
             yield fn(*job)
         return
@@ -152,7 +163,8 @@ def run_batches(fn: Callable[..., Any], jobs: list[tuple[Any, ...]], workers: in
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx,
+                             initializer=_share, initargs=(shared or {},)) as pool:
         futures = [pool.submit(fn, *job) for job in jobs]
         for fut in as_completed(futures):
             yield fut.result()
@@ -169,8 +181,13 @@ class CleanBatchResult:
     file_facts: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)  # path -> (size, mtime)
 
 
-def clean_batch(root: str, rels: list[str], out: str, cached: frozenset[tuple[str, str]]) -> CleanBatchResult:
-    """Read, fingerprint, decode and clean one batch of files; write the cleaned pages to ``out``."""
+def clean_batch(root: str, rels: list[str], out: str,
+                cached: frozenset[tuple[str, str]] | None = None) -> CleanBatchResult:
+    """Read, fingerprint, decode and clean one batch of files; write the cleaned pages to ``out``.
+
+    Content in ``cached`` (default: the stage's shared set) is fingerprinted, not cleaned."""
+    if cached is None:
+        cached = _SHARED.get("cached", frozenset())
     res = CleanBatchResult()
     rows = []
     root_path = Path(root)
@@ -224,10 +241,11 @@ class CleanResult:
 def clean_stage(plan: Plan, workers: int | None = None) -> CleanResult:
     staging = Path(plan.staging)
     staging.mkdir(parents=True, exist_ok=True)
-    jobs = [(plan.root, rels, str(staging / f"clean-{i:05d}.parquet"), plan.previous.cached)
+    jobs = [(plan.root, rels, str(staging / f"clean-{i:05d}.parquet"))
             for i, rels in enumerate(_batches(plan.pending, BATCH_SIZE))]
     out = CleanResult([], [], [], list(plan.rejected_again), {})
-    for res in run_batches(clean_batch, jobs, workers or _workers(len(plan.pending))):
+    for res in run_batches(clean_batch, jobs, workers or _workers(len(plan.pending)),
+                           shared={"cached": plan.previous.cached}):
         out.reused += res.reused
         out.read += res.read
         out.rejected += res.rejected
