@@ -3,22 +3,27 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipeline.asset_checks import WAREHOUSE_CHECKS
 from pipeline.assets import ALL_ASSETS, ALL_CHECKS, SummitSettings
+from pipeline.sensors import build_input_sensor
 from pipeline.settings import Settings
 
 JOB_NAME = "summit_etl_job"
+SCHEDULE_NAME = "nightly_summit_etl"
 
 
 def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     settings = settings or Settings.from_env()
     job = dg.define_asset_job(JOB_NAME, selection=dg.AssetSelection.all(),
                               executor_def=dg.in_process_executor,
-                              description="Ingest, clean, extract, normalise and publish the warehouse.")
+                              description="Ingest, clean, extract, normalise and publish the warehouse, "
+                                          "then check it.")
     return dg.Definitions(
         assets=ALL_ASSETS,
-        asset_checks=ALL_CHECKS,
+        asset_checks=[*ALL_CHECKS, *WAREHOUSE_CHECKS],
         jobs=[job],
-        schedules=[dg.ScheduleDefinition(name="nightly_summit_etl", job=job, cron_schedule="0 2 * * *")],
+        schedules=[dg.ScheduleDefinition(name=SCHEDULE_NAME, job=job, cron_schedule="0 2 * * *")],
+        sensors=[build_input_sensor(JOB_NAME)],
         resources={"settings": SummitSettings(
             input_dir=str(settings.input_dir),
             warehouse_path=str(settings.warehouse_path),
