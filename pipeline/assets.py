@@ -26,6 +26,7 @@ class SummitSettings(dg.ConfigurableResource):
                       "and mtime, which were deleted (their rows are retired).")
 def ingested_files(context: dg.AssetExecutionContext, settings: SummitSettings) -> stages.Plan:
     warehouse = Path(settings.warehouse_path)
+    wh.acquire_writer_lock(warehouse)  # held until the exports are written (or the process ends)
     previous = wh.read_previous(warehouse)
     if previous.note:
         context.log.warning(previous.note)
@@ -136,7 +137,10 @@ def warehouse_tables(context: dg.AssetExecutionContext, settings: SummitSettings
                       "read these (or open the warehouse read-only) and never block a run.")
 def parquet_exports(context: dg.AssetExecutionContext, settings: SummitSettings) -> None:
     out = Path(settings.exports_dir)
-    written = wh.export_parquet(Path(settings.warehouse_path), out)
+    try:
+        written = wh.export_parquet(Path(settings.warehouse_path), out)
+    finally:
+        wh.release_writer_lock(Path(settings.warehouse_path))
     context.add_output_metadata({"folder": str(out), "files": len(written),
                                  "bytes": sum(p.stat().st_size for p in written)})
 

@@ -48,10 +48,15 @@ def run(settings: Settings) -> int:
     started = time.perf_counter()
     defs = build_definitions(settings)
     job = defs.resolve_job_def(JOB_NAME)
-    with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
+    from pipeline.warehouse import release_writer_lock
+
+    try:
+        with dg.DagsterInstance.get() as instance:
+            result = job.execute_in_process(
+                instance=instance, raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
+    finally:
+        release_writer_lock(settings.warehouse_path)
     seconds = time.perf_counter() - started
     if not result.success:
         for event in result.all_events:

@@ -24,11 +24,16 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
         jobs=[job],
         schedules=[dg.ScheduleDefinition(name=SCHEDULE_NAME, job=job, cron_schedule="0 2 * * *")],
         sensors=[build_input_sensor(JOB_NAME)],
-        resources={"settings": SummitSettings(
-            input_dir=str(settings.input_dir),
-            warehouse_path=str(settings.warehouse_path),
-            exports_dir=str(settings.exports_dir),
-        )},
+        resources={
+            "settings": SummitSettings(
+                input_dir=str(settings.input_dir),
+                warehouse_path=str(settings.warehouse_path),
+                exports_dir=str(settings.exports_dir),
+            ),
+            # Steps hand each other small handles (plans, lists of staged Parquet files), kept
+            # in the run's memory: runs never share intermediate state through DAGSTER_HOME.
+            "io_manager": dg.mem_io_manager,
+        },
         executor=dg.in_process_executor,
     )
 

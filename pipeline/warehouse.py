@@ -212,3 +212,39 @@ def table_counts(path: Path) -> dict[str, int]:
         return {table: count_rows(con, table) for table in TABLE_ORDER}
     finally:
         con.close()
+
+
+# ---------------------------------------------------------------- one writer per warehouse
+_HELD: dict[str, Any] = {}
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process is running the pipeline into the same warehouse."""
+
+
+def acquire_writer_lock(path: Path) -> None:
+    """Hold ``<warehouse>.lock`` for the rest of this process's run (idempotent).
+
+    Two runs into one warehouse would delete each other's staging and race to publish; the
+    second one stops at once with this error instead. The OS drops the lock if the process
+    dies, so a killed run never leaves the warehouse locked."""
+    import fcntl
+
+    key = str(Path(path).resolve())
+    if key in _HELD:
+        return
+    lock_path = Path(path).with_name(Path(path).name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(lock_path, "a+")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        raise WarehouseBusy(f"another summit-etl run is writing {path}; this run stopped without changing it") from None
+    _HELD[key] = fh
+
+
+def release_writer_lock(path: Path) -> None:
+    fh = _HELD.pop(str(Path(path).resolve()), None)
+    if fh is not None:
+        fh.close()

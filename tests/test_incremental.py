@@ -266,3 +266,29 @@ def test_extract_batch_is_a_pure_function_of_its_pages(tmp_path):
         stages.extract_batch(str(tmp_path / f"clean-{name}.parquet"), str(tmp_path / f"extract-{name}.parquet"), None)
     rows = lambda n: pq.read_table(tmp_path / f"extract-{n}.parquet").to_pylist()  # noqa: E731
     assert rows("both") == rows("one") + rows("two")
+
+
+def test_a_second_writer_stops_at_once_and_changes_nothing(first, tmp_path):
+    from pipeline import warehouse as wh
+
+    inp, warehouse, snap = fresh_copy(first, tmp_path)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pipeline.warehouse import acquire_writer_lock as a; "
+                               "a(sys.argv[1]); print('held', flush=True); time.sleep(60)", str(warehouse)],
+        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(wh.WarehouseBusy, match="another summit-etl run"):
+            wh.acquire_writer_lock(warehouse)
+        shutil.copy(FIXTURES / sorted(p.name for p in FIXTURES.iterdir())[8], inp / "new.txt")
+        result = dg.materialize(
+            [*ALL_ASSETS, *ALL_CHECKS], raise_on_error=False,
+            resources={"settings": SummitSettings(input_dir=str(inp), warehouse_path=str(warehouse),
+                                                  exports_dir=str(tmp_path / "exports"))})
+        assert not result.success
+        assert snapshot(warehouse) == snap
+    finally:
+        holder.kill()
+        holder.wait()
+    wh.acquire_writer_lock(warehouse)  # free again once the holder is gone
+    wh.release_writer_lock(warehouse)
