@@ -192,7 +192,7 @@ def clean_batch(root: str, rels: list[str], out: str,
     rows = []
     root_path = Path(root)
     for rel in rels:
-        path = root_path / rel
+        path = ingest.on_disk(root_path / rel)  # rel may hold \xNN escapes of an undecodable name
         try:
             st = path.lstat()
             res.file_facts[rel] = (st.st_size, st.st_mtime_ns)

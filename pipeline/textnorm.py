@@ -20,6 +20,22 @@ _TRANSLATE.update({0x2011: "-", 0x2010: "-", 0x2012: "-", 0x00AD: None})
 for _cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x200E, 0x200F,
             0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069):
     _TRANSLATE[_cp] = None
+# Control characters are not text: NUL is dropped (as the HTML cleaner does), the other C0
+# controls (but tab, newline, carriage return), DEL and the C1 controls become a space, and a
+# lone surrogate (not encodable, so not storable) becomes U+FFFD.
+_TRANSLATE[0x00] = None
+for _cp in (*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)):
+    _TRANSLATE[_cp] = " "
+_TRANSLATE.update({_cp: "\ufffd" for _cp in range(0xD800, 0xE000)})
+
+# The longest body kept (characters; a long feature is ~100,000). Beyond it a page is not a
+# news article (a log, a data dump, a book), and extraction time grows faster than linearly.
+MAX_BODY_CHARS = 200_000
+# The most a cleaner reads of a page (characters): HTML markup once scripts, styles and
+# attributes are stripped; a text dump's lines. Parsing is linear but slow (a 50 MB page took
+# 40 s as HTML, 2 min as a dump); no news page holds its article beyond this.
+MAX_CLEAN_CHARS = 4_000_000
+MAX_DUMP_CHARS = 1_000_000
 
 _SPACES = re.compile(r"[^\S\n]+")  # any whitespace except newline
 _MANY_NEWLINES = re.compile(r"\n{3,}")
@@ -40,7 +56,24 @@ def normalise_text(text: str) -> str:
     return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip()
 
 
-def join_paragraphs(paragraphs: list[str]) -> str:
-    """Paragraphs -> body text with one blank line between them (empty ones dropped)."""
-    cleaned = [normalise_line(p) for p in paragraphs]
-    return "\n\n".join(p for p in cleaned if p)
+def join_paragraphs(paragraphs: list[str], limit: int = MAX_BODY_CHARS) -> str:
+    """Paragraphs -> body text with one blank line between them (empty ones dropped).
+
+    The body stops at ``limit`` characters: the paragraphs after it are left out, and a
+    paragraph that crosses it is cut at the last space before it."""
+    out: list[str] = []
+    size = 0
+    for p in paragraphs:
+        p = normalise_line(p)
+        if not p:
+            continue
+        room = limit - size - (2 if out else 0)
+        if len(p) > room:
+            cut = p.rfind(" ", 0, room + 1) if room > 0 else -1
+            p = p[:cut if cut > 0 else max(room, 0)].rstrip()
+            if p:
+                out.append(p)
+            break
+        out.append(p)
+        size += len(p) + (2 if len(out) > 1 else 0)
+    return "\n\n".join(out)

@@ -93,31 +93,45 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
         add(m.start(), m.end(), None, None, int(m.group("year")), "month-year")
     if published is not None:
         for m in _WEEKDAY.finditer(text):
-            rel = (m.group("rel") or "").lower()
-            window = text[max(0, m.start() - 60):m.start()]
-            future = rel == "next" or bool(_FUTURE.search(window))
-            first = _weekday(published, m.group("day"), future)
-            if rel == "last":
-                first = first - timedelta(days=7) if first == published else first
-            last = first
-            if m.group("day2"):
-                last = first + timedelta(days=(_DAYS.index(m.group("day2").lower()) - first.weekday()) % 7)
-            add(m.start(), m.end(), first, last, first.year, "weekday")
+            try:
+                _add_weekday(m, text, published, add)
+            except OverflowError:  # a publication date at the edge of the calendar (year 1 or 9999)
+                continue
         for m in _RELATIVE.finditer(text):
-            w = m.group("word").lower()
-            if w == "yesterday":
-                d = published - timedelta(days=1)
-                add(m.start(), m.end(), d, d, d.year, "relative")
-            elif w == "today":
-                add(m.start(), m.end(), published, published, published.year, "relative")
-            elif w == "tomorrow":
-                d = published + timedelta(days=1)
-                add(m.start(), m.end(), d, d, d.year, "relative")
-            elif w == "last year":
-                add(m.start(), m.end(), None, None, published.year - 1, "relative")
-            elif w == "next year":
-                add(m.start(), m.end(), None, None, published.year + 1, "relative")
-            else:
-                add(m.start(), m.end(), None, None, published.year, "relative")
+            try:
+                _add_relative(m, published, add)
+            except OverflowError:
+                continue
     out.sort(key=lambda d: d.start)
     return out
+
+
+def _add_weekday(m: re.Match, text: str, published: date, add) -> None:
+    rel = (m.group("rel") or "").lower()
+    window = text[max(0, m.start() - 60):m.start()]
+    future = rel == "next" or bool(_FUTURE.search(window))
+    first = _weekday(published, m.group("day"), future)
+    if rel == "last":
+        first = first - timedelta(days=7) if first == published else first
+    last = first
+    if m.group("day2"):
+        last = first + timedelta(days=(_DAYS.index(m.group("day2").lower()) - first.weekday()) % 7)
+    add(m.start(), m.end(), first, last, first.year, "weekday")
+
+
+def _add_relative(m: re.Match, published: date, add) -> None:
+    w = m.group("word").lower()
+    if w == "yesterday":
+        d = published - timedelta(days=1)
+        add(m.start(), m.end(), d, d, d.year, "relative")
+    elif w == "today":
+        add(m.start(), m.end(), published, published, published.year, "relative")
+    elif w == "tomorrow":
+        d = published + timedelta(days=1)
+        add(m.start(), m.end(), d, d, d.year, "relative")
+    elif w == "last year":
+        add(m.start(), m.end(), None, None, published.year - 1, "relative")
+    elif w == "next year":
+        add(m.start(), m.end(), None, None, published.year + 1, "relative")
+    else:
+        add(m.start(), m.end(), None, None, published.year, "relative")

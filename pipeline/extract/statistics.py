@@ -8,6 +8,7 @@ vague amounts ("millions of workers"), and the words "one"/"two" used as determi
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
@@ -139,10 +140,12 @@ def _plural(noun: str) -> bool:
 def extract_statistics(units: Units) -> list[StatFact]:
     body = units.body
     found: list[StatFact] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # the spans taken so far, sorted; they never overlap, so their
+    ends: list[int] = []  # ends are sorted too (a bisection, not a scan: long bodies stay linear)
 
     def overlaps(s: int, e: int) -> bool:
-        return any(s < te and ts < e for ts, te in taken)
+        k = bisect.bisect_left(starts, e)  # spans [0, k) start before e
+        return k > 0 and ends[k - 1] > s
 
     def add(s: int, e: int, value: float | None, unit: str, qual: str | None) -> None:
         if value is None or not math.isfinite(value) or overlaps(s, e):
@@ -156,7 +159,9 @@ def extract_statistics(units: Units) -> list[StatFact]:
             e += 1  # 14 "dialogue partners": keep the closing mark with its opening one
         sent = units.sentence_at(s)
         ss, se = (sent.start, sent.end) if sent else (s, e)
-        taken.append((s, e))
+        k = bisect.bisect_left(starts, s)
+        starts.insert(k, s)
+        ends.insert(k, e)
         found.append(StatFact(s, e, body[s:e], value, unit, qual.lower() if qual else None, ss, se))
 
     for m in MONEY_SYM.finditer(body):
