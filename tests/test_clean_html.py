@@ -4,8 +4,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import re
-from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -193,18 +191,18 @@ def _bench_dir() -> Path | None:
     repo = Path(__file__).resolve().parents[1]
     cands.append(repo.parent / "shared" / "bench" / "extraction")
     for c in cands:
-        if (c / "ground-truth.json").exists() and (c / "html").is_dir():
+        if (c / "ground-truth.json").exists() and (c / "html").is_dir() and (c / "evaluate.py").exists():
             return c
     return None
 
 
-def _shingles(text: str, n: int = 4) -> Counter:
-    toks = re.findall(r"\w+", text or "")
-    if not toks:
-        return Counter()
-    if len(toks) < n:
-        return Counter([tuple(toks)])
-    return Counter(tuple(toks[i:i + n]) for i in range(len(toks) - n + 1))
+def _evaluate_module(data: Path):
+    """The benchmark's own scoring code (evaluate.py next to the data): not duplicated here."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench_evaluate", data / "evaluate.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def test_quality_on_benchmark_subset():
@@ -212,22 +210,17 @@ def test_quality_on_benchmark_subset():
     if data is None:
         pytest.skip("extraction benchmark not found (../shared/bench/extraction next to the "
                     "repo, or set SUMMIT_ETL_BENCH_DIR)")
+    ev = _evaluate_module(data)
     truth = json.loads((data / "ground-truth.json").read_text(encoding="utf8"))
     ids = sorted(truth)[::4]  # every 4th page by sorted id: 46 pages
     assert len(ids) >= 40
-    ps, rs = [], []
+    rows = []
     for i in ids:
         with gzip.open(data / "html" / f"{i}.html.gz", "rt", encoding="utf8") as f:
             pred = clean_html(f.read()).body
-        t, p = _shingles(truth[i]["articleBody"]), _shingles(pred)
-        tp = sum((t & p).values())
-        if sum(p.values()):
-            ps.append(tp / sum(p.values()))
-        if sum(t.values()):
-            rs.append(tp / sum(t.values()))
-    prec, rec = sum(ps) / len(ps), sum(rs) / len(rs)
-    f1 = 2 * prec * rec / (prec + rec)
-    assert f1 >= 0.95, f"sh4 F1 {f1:.3f} (P {prec:.3f}, R {rec:.3f}) on {len(ids)} pages"
+        rows.append({"sh4": ev.page_scores(truth[i]["articleBody"], pred, ev.NGRAMS["sh4"])})
+    s = ev.summarize(rows, "sh4")
+    assert s["F1"] >= 0.95, f"sh4 F1 {s['F1']:.3f} (P {s['P']:.3f}, R {s['R']:.3f}) on {len(ids)} pages"
 
 
 # --------------------------------------------------------------------------- aggregators & metadata guards

@@ -21,6 +21,7 @@ The cleaner uses general signals only (no per-site rules):
 """
 from __future__ import annotations
 
+import functools
 import html as _htmllib
 import json
 import re
@@ -33,7 +34,7 @@ from bs4.element import Comment, Doctype, ProcessingInstruction, CData, Declarat
 from pipeline.clean import meta as page_meta
 from pipeline.clean.meta import parse_date
 from pipeline.clean.page import CleanedPage
-from pipeline.textnorm import join_paragraphs, normalise_line
+from pipeline.textnorm import MAX_CLEAN_CHARS, join_paragraphs, normalise_line
 
 __all__ = ["clean_html", "extract_body"]
 
@@ -51,21 +52,32 @@ _HEAD_RE = re.compile(r"<head\b.*?</head\s*>", re.S | re.I)
 _PRESTRIP_RE = re.compile(
     r"<(nav|aside|footer|iframe|select|button|figcaption|picture|video|audio|map|object"
     r"|textarea)\b.*?</\1\s*>|<(?:img|input|link|meta|source|wbr|col)\b[^>]*>", re.S | re.I)
+# Empty elements: a fifth of a typical page's tags. A block one still separates paragraphs
+# (it becomes <br>), an inline one disappears.
+_EMPTY_INLINE_RE = re.compile(r"<(span|i|a|b|em|strong|u|small|font)\b[^<>]*></\1\s*>", re.I)
+_BLANK_INLINE_RE = re.compile(r"<(span|i|a|b|em|strong|u|small|font)\b[^<>]*>\s+</\1\s*>", re.I)
+_EMPTY_BLOCK_RE = re.compile(r"<(div|p|li|ul|ol|section|figure)\b[^<>]*>\s*</\1\s*>", re.I)
+# Whitespace between a block-level tag and the next tag is no text (a block boundary splits
+# the text anyway): dropping it spares the parse one whitespace node per line of markup.
+_BLOCK_GAP_RE = re.compile(
+    r"(</?(?:div|p|li|ul|ol|dl|dt|dd|section|article|main|header|footer|h[1-6]|table|thead|tbody|tfoot|tr|td|th"
+    r"|figure|form|fieldset|blockquote|br|hr|html|body)\b[^<>]*>)\s+(?=<)", re.I)
 # Only the attributes the cleaner reads survive into the parse (shortens it a lot).
 _TAG_ATTRS_RE = re.compile(r"<([a-zA-Z][\w:-]*)\s([^<>]*)>")
 _KEEP_ATTR_RE = re.compile(
-    r"""(?:^|\s)(?:(?:class|id|role|itemprop|style|datetime|aria-hidden)\s*=\s*"""
+    r"""\s((?:class|id|role|itemprop|style|datetime|aria-hidden)\s*=\s*"""
     r"""(?:"[^"]*"|'[^']*'|[^\s>"']+)|hidden(?=\s|/|$))""", re.I)
 
 
 def _keep_attrs(m: re.Match) -> str:
-    kept = _KEEP_ATTR_RE.findall(m.group(2))
+    kept = _KEEP_ATTR_RE.findall(" " + m.group(2))  # one group: the attribute without its space
     if not kept:
         return "<" + m.group(1) + ">"
-    return "<" + m.group(1) + " " + " ".join(k.strip() for k in kept) + ">"
+    return "<" + m.group(1) + " " + " ".join(kept) + ">"
 
 
 _META_RE = re.compile(r"<meta\b([^>]*)>", re.I)
+_HEAD_END_RE = re.compile(r"</head", re.I)
 _BODY_META_RE = re.compile(r"<meta\b([^>]*\bitemprop\b[^>]*)>", re.I)
 _ATTR_RE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
 _TITLE_RE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.S | re.I)
@@ -223,7 +235,8 @@ class _Meta:
     __slots__ = ("props", "ld", "title_tag", "lang")
 
     def __init__(self, raw: str) -> None:
-        head_end = raw.lower().find("</head")
+        m_head = _HEAD_END_RE.search(raw)
+        head_end = m_head.start() if m_head else -1
         scope = raw if head_end < 0 else raw[: head_end + 7]
         props: dict[str, list[str]] = {}
         for m in _META_RE.finditer(scope if head_end >= 0 else raw[:400000]):
@@ -290,15 +303,16 @@ def _is_hidden(tag: Tag) -> bool:
 def _name_string(tag: Tag) -> str:
     a = tag.attrs
     cls = a.get("class")
-    if cls:
-        if isinstance(cls, list):
-            cls = " ".join(cls)
-        cls_s = " ".join(c for c in cls.split() if not _TAXONOMY_CLASS.match(c.lower()))
-    else:
-        cls_s = ""
-    idv = a.get("id") or ""
-    role = a.get("role") or ""
-    itemprop = a.get("itemprop") or ""
+    if isinstance(cls, list):
+        cls = " ".join(cls)
+    return _names_of(cls or "", a.get("id") or "", a.get("role") or "", a.get("itemprop") or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_of(cls: str, idv: str, role: str, itemprop: str) -> str:
+    """class (less taxonomy classes), id, role and itemprop as one lower-case string
+    (cached: pages repeat the same class lists many times)."""
+    cls_s = " ".join(c for c in cls.split() if not _TAXONOMY_CLASS.match(c.lower())) if cls else ""
     return f"{cls_s} {idv} {role} {itemprop}".lower().replace("_", "-")
 
 
@@ -679,22 +693,34 @@ _AGG_TEXT = [
                         r"|\d{1,3}\s*%\s+(?:left|right|cent(?:er|re))\b.{0,20})\W*$", re.I)),
 ]
 _TEXT_LINES_RE = re.compile(r"\s*\n\s*")
+# every _AGG_TEXT signal line opens with one of these (after spaces / punctuation)
+_AGG_TEXT_HINT = re.compile(
+    r"^[^\w\n]*(?:\d|total|bias|media|coverage|blindspot|see|how|leaning|left|right|cent)", re.I | re.M)
+# every _AGG_LINK text holds one of these: a cheap test before normalising a link text
+_AGG_LINK_WORDS = ("read", "full", "continu", "view", "visit", "go", "original")
 
 
 def _aggregator_signals(raw: str) -> tuple[int, int, int]:
     """(read-links, distinct hosts they point to, kinds of source-count / bias-box signals)."""
     links, hosts = 0, set()
     for m in _A_RE.finditer(raw):
-        txt = normalise_line(_htmllib.unescape(_ANY_TAG_RE.sub(" ", m.group(2))))
+        inner = m.group(2)
+        low = inner.lower()
+        if not any(w in low for w in _AGG_LINK_WORDS):
+            continue
+        txt = normalise_line(_htmllib.unescape(_ANY_TAG_RE.sub(" ", inner)))
         if len(txt) > 90 or not _AGG_LINK.match(txt):
             continue
         links += 1
         h = _HREF_RE.search(m.group(1))
         if h:
             hosts.add(h.group(1).lower())
-    text = _htmllib.unescape(_ANY_TAG_RE.sub("\n", raw))
+    # one stripped text line per line (collapsing the blank runs first keeps the scan below fast)
+    text = _TEXT_LINES_RE.sub("\n", _htmllib.unescape(_ANY_TAG_RE.sub("\n", raw)))
     kinds: set[str] = set()
-    for line in _TEXT_LINES_RE.split(text):
+    for m in _AGG_TEXT_HINT.finditer(text):  # only lines that can open an _AGG_TEXT signal
+        end = text.find("\n", m.start())
+        line = text[m.start(): end if end >= 0 else len(text)].strip()
         if not line or len(line) > 120:
             continue
         for key, rx in _AGG_TEXT:
@@ -711,12 +737,19 @@ def _is_aggregator(raw: str) -> bool:
 
 # --------------------------------------------------------------------------- main API
 
-def _parse(raw: str) -> BeautifulSoup:
-    stripped = _STRIP_RE.sub(" ", raw)
+def _parse(raw: str, stripped: str | None = None) -> BeautifulSoup:
+    """Parse *raw* (or its already script/style-stripped form *stripped*)."""
+    if stripped is None:
+        stripped = _STRIP_RE.sub(" ", raw)
     stripped = _HEAD_RE.sub(" ", stripped, count=1)
     stripped = _PRESTRIP_RE.sub(" ", stripped)
+    for _ in range(2):  # empty elements (icons, spacers, ad slots) hold no text: never parse them
+        stripped = _EMPTY_INLINE_RE.sub("", stripped)
+        stripped = _BLANK_INLINE_RE.sub(" ", stripped)
+        stripped = _EMPTY_BLOCK_RE.sub("<br>", stripped)
+    stripped = _BLOCK_GAP_RE.sub(r"\1", stripped)
     stripped = _TAG_ATTRS_RE.sub(_keep_attrs, stripped)
-    return BeautifulSoup(stripped, "lxml", multi_valued_attributes=None)
+    return BeautifulSoup(stripped[:MAX_CLEAN_CHARS], "lxml", multi_valued_attributes=None)  # size cap
 
 
 def extract_body(html: str) -> str:
@@ -731,7 +764,7 @@ def clean_html(html: str) -> CleanedPage:
     except RecursionError:
         old = sys.getrecursionlimit()
         try:
-            sys.setrecursionlimit(max(old, 20000))
+            sys.setrecursionlimit(max(old, 20000, min(html.count("<"), 200_000) + 1000))  # depth <= tags
             return _clean_html(html)
         except Exception:
             return CleanedPage(body="", notes=("error",))
@@ -751,7 +784,8 @@ def _clean_html(raw: str) -> CleanedPage:
     if "<" not in raw:
         return CleanedPage(body="", notes=("not html",))
     meta = _Meta(raw)
-    soup = _parse(raw)
+    no_script = _STRIP_RE.sub(" ", raw)
+    soup = _parse(raw, no_script)
     body_tag = soup.body or soup
     ex = _Extractor()
     ex.walk(body_tag)
@@ -766,7 +800,7 @@ def _clean_html(raw: str) -> CleanedPage:
     if not _WORD.search(body):
         body = ""
     page = _with_metadata(body, meta, ex, soup)
-    if _is_aggregator(_STRIP_RE.sub(" ", raw)):
+    if _is_aggregator(no_script):
         page = replace(page, is_aggregator=True, notes=page.notes + ("aggregator",))
     return page
 

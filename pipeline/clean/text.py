@@ -3,27 +3,35 @@
 The dump is the article plus every piece of page chrome as lines.  The cleaner
 
 1. normalises and classifies every line (prose / sentence / chrome / caption / ...),
+   using the dump's block structure too: a paragraph stands between blank lines, while
+   teaser and link lists come packed (those prose lines weigh half), and a packed run of
+   number-bearing rows is a table or dated list (content),
 2. finds the main article region as the maximum-sum run of line scores (prose lines
-   score their length, chrome and menu lines a penalty),
+   score their length, chrome and menu lines a penalty), preferring a run that starts
+   right below a repeat of the page's <title> headline (the on-page <h1>),
 3. cuts the region at the first strong end-of-article marker ("Read more",
-   "LEAVE A REPLY", a donation appeal opener, a newsletter box ...),
+   "LEAVE A REPLY", an author box, "Tags", a donation appeal opener, a newsletter box ...),
 4. keeps the body-like lines in the region, dropping captions, credits, disclaimers,
-   menus and blocks dense in support/subscription phrasing,
+   menus and blocks dense in support/subscription phrasing, and adds back the list
+   items / short steps lying between body lines and a list right after the last one,
 5. reads title, outlet, date, wire, dateline and language from the lines around it.
 
-Aggregator pages (one story, several outlets' copies with "Read Full Article" links and
-a bias meter) get their own, simpler region rule.
+Aggregator pages (one story, several outlets' copies with "Read Full Article" links)
+get their own, simpler region rule; their cards end at the first rating / leaning /
+source-count widget line, recognised by shape (only percentages, a label glued to a
+number, several percentages in a few words).
 
 Only general signals are used: nothing keys on a particular outlet.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from pipeline.clean import meta
 from pipeline.clean.page import CleanedPage
-from pipeline.textnorm import join_paragraphs, normalise_line
+from pipeline.textnorm import MAX_DUMP_CHARS, join_paragraphs, normalise_text
 
 __all__ = ["clean_text_dump"]
 
@@ -43,7 +51,8 @@ _CHROME_LINE = re.compile(
     r"please\s+enter\s+your\s+(?:comment|name|email).*|"
     r"sign\s+(?:in|up|out)(?:\s+.*)?|log\s*(?:in|out)|register|my\s+account|account|subscribe(?:\s+now|\s+today)?|"
     r"subscribers?\s+agree.*|newsletters?|get\s+(?:the|our)\s+newsletter.*|"
-    r"advertisement|advertising|sponsored(?:\s+content)?|ad|ads|promoted|partner\s+content|"
+    r"advertisement|advertising|advert|adverts|sponsored(?:\s+content)?|ad|ads|promoted|partner\s+content|"
+    r"anzeige|werbung|publicidade|publicidad|publicité|pubblicità|реклама|don'?t\s+miss|must\s+read|"
     r"follow\s+us.*|text\s+size:?|font\s+size:?|listen(?:\s+to\s+this\s+article)?.*|"
     r"menu|search|home|homepage|close|open|skip\s+to\s+.*|back\s+to\s+top|top|next|previous|prev|more|less|"
     r"next\s+(?:article|story|post)|previous\s+(?:article|story|post)|load\s+more|show\s+more|see\s+more|view\s+more|"
@@ -59,11 +68,14 @@ _CHROME_LINE = re.compile(
     r"more\s+(?:from|on|in|stories|news)\b.*|also\s+read\b.*|see\s+also\b.*|latest(?:\s+(?:news|stories|articles|videos))?|"
     r"editor'?s\s+picks?|top\s+stories|breaking\s+news|live|opinion|analysis|news|world|business|politics|sports?|"
     r"about\s+the\s+author|author|authors|writer|loading\.*|published\s*•.*|updated|"
-    r"coverage\s+details|bias\s+distribution|factuality|"
     r"scorecardresearch|google\s+analytics|chartbeat|comscore|doubleclick|outbrain|taboola|"
     r"posted\s+in\b.*|filed\s+(?:in|to)\b.*|©.*|copyright\b.*|print\s+this(?:\s+(?:article|page|story))?|"
     r"tweet\s+on\s+twitter|share\s+on\s+\w+|copy\s+link\b.*|link\s+copied.*|follow\s+the\s+topics\b.*|"
-    r"view\s+author\s+archive|get\s+author\s+rss\s+feed|email\s+the\s+author|follow\s+on\s+\w+"
+    r"(?:about|über|sobre|à\s+propos\s+de|acerca\s+de|informazioni\s+su|об\s+авторе)\s+(?:the\s+author|[A-ZÀ-Ý][\w.'-]+(?:\s+[A-ZÀ-Ý][\w.'-]+){0,3})|"
+    r"explore\s+further|breaking\s+news\s+(?:emails?|alerts?)|our\s+sources|"
+    r"view\s+author\s+archive|get\s+author\s+rss\s+feed|email\s+the\s+author|follow\s+on\s+\w+|"
+    r"(?:(?:facebook|twitter|linkedin|whatsapp|pinterest|reddit|tumblr|instagram|youtube|telegram|flipboard|"
+    r"messenger|vk|email|e-mail|print|sms|copy\s+link)\s*[,|/·•]?\s*){1,12}"
     r")\s*[:.!>»]*\s*$",
     re.I,
 )
@@ -71,7 +83,11 @@ _CHROME_LINE = re.compile(
 # Line openings that mark a line as chrome.
 _CHROME_START = re.compile(
     r"\s*(?:disclaimer\s*:|\(?\s*(?:reporting|additional\s+reporting|writing|editing|compiled)\s+by\b.{0,200}$|"
-    r"©|\(c\)\s|copyright\s*©?\s*\d{4})",
+    r"©|\(c\)\s|copyright\s*©?\s*\d{4}|citation\s*:|related\s*:|also\s+on\s+\S+\.[a-z]{2,}\b|"
+    r"\(?\s*(?:leggi\s+anche|leia\s+tamb[ée]m|lee\s+tambi[ée]n|lire\s+aussi|lesen\s+sie\s+auch|read\s+also|also\s+read|see\s+also)\b|"
+    r"want\s+more\s+[\w ]{1,30}\?|see\s+more\s*:|tags?\s*:?\s+\S.{0,150}$|next\s+up\b.{0,60}$|"
+    r"(?:view|join|read)\s+the\s+(?:discussion|conversation|comments)\b|"
+    r"(?:researched|edited|reported|written|produced|photographed|fact-checked|reviewed)\s+by\s*:)",
     re.I,
 )
 # Phrases that mark a line as chrome wherever it appears on the line.
@@ -88,13 +104,21 @@ _CHROME_PHRASE = re.compile(
     r"(?:our|the)\s+channels\s+on\s+(?:youtube|telegram|whatsapp)|"
     r"click\s+here\s+to\s+(?:subscribe|sign|read|download|join)|"
     r"download\s+(?:our|the)\s+app\b|get\s+the\s+app\b|"
-    r"read\s+full\s+article|insights\s+by\b|total\s+news\s+sources|leaning\s+(?:left|right)|"
-    r"upgrade\s+to\s+premium\b|to\s+view\s+factuality\b|"
+    r"read\s+full\s+article|upgrade\s+to\s+(?:premium|pro|plus)\b|"
     r"please\s+(?:enter|turn\s+off|disable|enable)\s+(?:your\s+)?(?:comment|name|email|ad\s*blocker|javascript)|"
     r"we\s+have\s+a\s+small\s+favou?r\s+to\s+ask\b|dear\s+readers?\b|"
     r"can\s+also\s+be\s+accessed\s+at\b|alternate\s+addresses\b|"
     r"this\s+(?:article|story|content)\s+(?:is|was)\s+(?:only\s+)?available\s+to\s+subscribers|"
-    r"already\s+(?:a\s+subscriber|have\s+an\s+account)\b|create\s+(?:a\s+)?free\s+account\b"
+    r"already\s+(?:a\s+subscriber|have\s+an\s+account)\b|create\s+(?:a\s+)?free\s+account\b|"
+    r"join\s+(?:the|our)\b.{0,40}\bnewsletter|(?:news|stories)\s+(?:that\s+matters?\s*,?\s+)?delivered\s+(?:to\s+your\s+inbox|(?:every\s+)?(?:daily|weekly|weekday)|each)|"
+    r"meet\s+your\s+inbox|every\s+(?:day|week|morning)\s+we\s+send\b|"
+    r"share\s+(?:it|this(?:\s+\w+)?)\s+with\s+(?:a\s+)?friends?\b|tell\s+us\s+what\s+you\s+think\b|"
+    r"requires\s+javascript\b|(?:enable|turn\s+on)\s+javascript\b|"
+    r"(?:are|is\s+a|are\s+both)\s+(?:registered\s+)?trademarks?\s+of\b|for\s+informational\s+purposes\s+only\b|"
+    r"not\s+intended\s+to\s+(?:diagnose|replace\s+the\s+advice)|"
+    r"this\s+(?:document|material|article)\s+is\s+subject\s+to\s+copyright|"
+    r"cookies?\b.{0,80}\b(?:sit[eo]|sitio|website|navega\w*|brows\w*|esperienza|experiencia|expérience|experience|consent\w*)\b|"
+    r"\b(?:logged\s+in|log\s+in|sign\s+in|connesso|conectado|connecté|angemeldet)\s+(?:to|per|para|pour|um)\s+\w+\s+(?:a|un|um|una|einen)\s+(?:comment|commento|comentário|comentario|commentaire|kommentar)"
     r")",
     re.I,
 )
@@ -104,9 +128,17 @@ _HARD_END = re.compile(
     r"^(?:leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|add\s+a\s+comment|dear\s+readers?,?|"
     r".{0,4}we\s+have\s+a\s+small\s+favou?r\s+to\s+ask\.?|a\s+(?:message|note|word)\s+from\s+.{2,50}|"
     r"please\s+enter\s+your\s+(?:comment|name).*|support\s+(?:our|independent|quality)\s+journalism|"
-    r"sign\s+up\s+for\b.*newsletter.*|coverage\s+details|bias\s+distribution"
+    r"sign\s+up\s+for\b.*newsletter.*|tags?|filed\s+under|"
+    r"(?:lascia|deixe|deja|laisser|hinterlasse|оставьте)\s+(?:un|uma|um|una|einen|votre)?\s*(?:commento|comentário|comentario|commentaire|kommentar|комментарий).*|"
+    r"you\s+must\s+(?:be\s+logged\s+in|log\s+in)\s+to\s+post\s+a\s+comment"
     r")\s*[:.!>»]*\s*$",
     re.I,
+)
+# The heading of an author box ("About the author", "About Jane Roe", "Über Jane Roe"): the
+# article is over.  Case-sensitive: a name is capitalised.
+_AUTHOR_BOX = re.compile(
+    r"^(?:[Aa]bout|ABOUT|Über|Sobre|SOBRE|À propos de|Acerca de|Informazioni su|Об авторе)\s+"
+    r"(?:the\s+author|THE\s+AUTHOR|[A-ZÀ-ÝА-Я][\w.'-]+(?:\s+[A-ZÀ-ÝА-Я][\w.'-]+){0,2})\s*:?$"
 )
 # A line that usually ends the article (a penalty in the region search).
 _END_MARKER = re.compile(
@@ -116,7 +148,6 @@ _END_MARKER = re.compile(
     r"tags?|topics|filed\s+under|share\s+this(?:\s+(?:article|story|post|page))?|"
     r"leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|comments?(?:\s*\(\d+\))?|\d+\s+comments?|"
     r"sign\s+up\s+for\b.*newsletter.*|subscribe\s+to\s+(?:our|the)\b.*newsletter.*|"
-    r"coverage\s+details|bias\s+distribution|"
     r"you\s+may\s+also\s+like|you\s+might\s+also\s+like|recommended(?:\s+(?:for\s+you|stories|articles))?|"
     r"what\s+to\s+read\s+next|read\s+next|up\s+next|trending(?:\s+now)?|popular(?:\s+now)?|"
     r"about\s+the\s+author|dear\s+readers?,?|.{0,4}we\s+have\s+a\s+small\s+favou?r\s+to\s+ask\.?|"
@@ -137,6 +168,12 @@ _END_MARKER = re.compile(
     re.I,
 )
 
+# A newsletter / subscription box: an end-of-article signal like "Related".
+_BOX_PHRASE = re.compile(
+    r"\b(?:sign\s+up|subscribe|join)\b.{0,40}\b(?:newsletters?|mailing\s+list|alerts)\b|"
+    r"\bnewsletters?\b.{0,40}\b(?:sign\s+up|subscribe)\b",
+    re.I,
+)
 # Comment-thread metadata: a comment section has begun.
 _COMMENT_META = re.compile(
     r"^(?:\S+(?:\s\S+){0,3}\s+(?:says|said|wrote|commented)\s*:|\[?\s*\d+\s+(?:comments?|responses?|replies)\s*\]?.*|"
@@ -160,7 +197,7 @@ _COMMENTS_START = re.compile(
 # Soft lexicon for donation / subscription appeals (density over consecutive lines).
 _APPEAL_WORDS = re.compile(
     r"\b(?:support(?:ing)?\s+(?:us|our|independent|open|quality)|your\s+support|donat\w+|contribut(?:e|ion|ions)\b|"
-    r"subscri(?:be|ption|ber)s?|journalism|journalists|reader(?:s)?\s+like\s+you|we\s+need\s+your\s+help|"
+    r"subscri(?:be|bed|ption|ber)s?|activation\s+link|journalism|journalists|reader(?:s)?\s+like\s+you|we\s+need\s+your\s+help|"
     r"thank\s+you(?:\s+for)?|make\s+a\s+(?:gift|donation)|paywall|membership|become\s+a\s+(?:member|supporter|patron)|"
     r"monthly|one-time|every\s+contribution|no\s+matter\s+how\s+small|independent\s+(?:media|news|journalism|reporting)|"
     r"sign\s+up|newsletter|inbox|mailbox|unsubscribe|privacy\s+policy|click\s+here|make\s+a\s+difference|"
@@ -180,11 +217,16 @@ _CAPTION = re.compile(
     r"\b(?:getty\s+images|shutterstock|istock(?:photo)?|AP\s+Photo|AFP\s+via\s+Getty|via\s+Reuters|"
     r"REUTERS/[A-Z]|Sputnik/|/\s*TASS\b|/\s*AFP\b|/\s*AP\b|/\s*EPA\b|/\s*Reuters\b|Kremlin\.ru|"
     r"file\s+photo|pool\s+photo)\b|"
-    r"^\s*(?:image|photo)\s+\d+\s+of\s+\d*|"
-    r"\b(?:slideshow|gallery)\b.{0,20}\d+\s*/\s*\d+"
+    r"^\s*(?:image|photo)\s+\d+\s+of\s+\d*|^\s*(?:image|photo|picture|video)\s+(?:caption|copyright|source)\b|"
+    r"\b(?:slideshow|gallery)\b.{0,20}\d+\s*/\s*\d+|"
+    r"\s/\s*(?:AP|AFP|TASS|EPA|Reuters|Getty(?:\s+Images)?|Bloomberg|Xinhua|dpa)(?:\s+(?:file|photo|images?|via\s+\S+))?\s*\)?$|"
+    r"\bcredits?\s*:\s*[^.:]{1,60}$|©\s*[\w .'&-]{1,40}/\s*[\w .'&-]{1,40}$|"
+    r"^(?:in\s+this|an?|this)\s+(?:[\w.,]+\s+){0,6}(?:file\s+)?(?:photo|image|picture|illustration|artist'?s\s+(?:concept|impression|rendering))\b"
     r")",
     re.I,
 )
+# a slideshow counter opening a caption ("3 of 12 The mayor speaks ...")
+_SLIDE_COUNTER = re.compile(r"^\d{1,3}\s+of\s+\d{1,3}\s+\S")
 _SHORT_CREDIT = re.compile(r"^[\w .,'&-]{1,40}\s*/\s*[\w .,'&-]{1,40}$")  # "Pool / TASS"
 _BYLINE = re.compile(
     r"^(?:by|written\s+by|words\s+by|story\s+by|von|par|por|di|door|автор)\s+[\w.'-]+(?:\s+[\w.'-]+){0,6}"
@@ -198,24 +240,44 @@ _BYLINE_AGENCY = re.compile(
 _BREADCRUMB = re.compile(r"\S\s*(?:/|>|»|›|\|)\s*\S.*(?:/|>|»|›|\|)|^[\w ]{1,30}\s+/\s+[\w ]{1,30}$")
 _LOCATION = re.compile(r"^\s*·")
 _PERCENT_ONLY = re.compile(r"^[\W\d_]*(?:[A-Z]\s*)?\d+\s*%[\W\d_]*$|^\d+\s*%\s+\w+$")
-_N_ARTICLES = re.compile(r"^\d+\s+(?:articles?|sources?|stories)$", re.I)
-_AGG_SIGNAL = re.compile(
-    r"\bread\s+full\s+article\b|^\d+\s+articles$|\bbias\s+distribution\b|\bleaning\s+(?:left|right)\b|"
-    r"\btotal\s+news\s+sources\b|\bcoverage\s+details\b|\binsights\s+by\b",
-    re.I,
-)
-_AGG_END = re.compile(
-    r"^(?:coverage\s+details|bias\s+distribution|total\s+news\s+sources.*|leaning\s+(?:left|right).*|factuality|"
-    r"similar\s+news\s+topics|related\s+(?:stories|news|topics)|top\s+news\s+stories|"
-    r"[LCR]\s+\d+%|\d+%\s+(?:center|left|right).*)$",
-    re.I,
-)
+# a source count ("12 sources", "9 Articles")
+_N_ARTICLES = re.compile(r"^\d+\s+(?:articles?|sources?|stories|outlets|reports)$", re.I)
+# a stats widget rendered without spaces between its labels and values ("Total Sources9",
+# "Left2Right3Center3"): a word run glued to a number, alone on the line or followed by another label
+_GLUED_STAT = re.compile(r"^[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,4}\d+$|[^\W\d_]{2}\d+(?:\.\d+)?%?[A-Z][a-z]")
+# two or more percentages in a short line ("38% Center, 37% Right"): a meter, not a sentence
+_PERCENTS = re.compile(r"\d\s*%")
+# a short credit line "Summary by Example AI", "Powered by Example": one word, "by", a name
+_CREDIT_LINE = re.compile(r"^[\w-]+\s+by\s+[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,3}$")
+
+
+def _widget_line(ln: _Line) -> bool:
+    """A rating / leaning / source-count widget line of an aggregator page, detected by its
+    shape: only percentages, a glued label+number, or several percentages in a few words."""
+    t = ln.text
+    if _PERCENT_ONLY.match(t) or _N_ARTICLES.match(t) or _GLUED_STAT.search(t):
+        return True
+    return ln.words <= 16 and len(_PERCENTS.findall(t)) >= 2
+
+
+def _agg_signal(ln: _Line) -> bool:
+    return ln.words <= 40 and (bool(_READ_FULL_PREFIX.match(ln.text)) or _widget_line(ln))
 _READ_FULL_PREFIX = re.compile(r"^read\s+full\s+article\s*", re.I)
 
 _SENT_END = re.compile(r"[.!?…。！？;]['\"”’»)\]]*$|[.!?…。！？]['\"”’»)\]]*\s*\[?\d*\]?$")
 _WORDS = re.compile(r"[^\W_]+", re.U)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _LOWER_START = re.compile(r"^[a-z]")
+# a whole line in brackets opening with a promo word ("[Related: ...]", "[Watch: ...]"), or a line
+# of leftover markup ("<script src=...>")
+_BRACKETED = re.compile(
+    r"^\[\s*(?:related|read\s+(?:more|also|next)|see\s+also|also\s+(?:read|see)|more|watch|listen|video|photos?|"
+    r"gallery|advertisement|sponsored)\b[^\[\]]{0,150}\]$|^</?(?:script|iframe|div|span|img|a|p|style|noscript)\b|"
+    r"^\[/?[a-z_]{2,}(?:\s+\w+=[^\]]*)?\]",
+    re.I,
+)
+# a teaser cut short by the page: "... the number of players […]", "설리, 무엇이 이 스물다섯 청춘의.."
+_TRUNCATED = re.compile(r"(?:\[\s*(?:…|\.\.\.)\s*\]|[^.\s]\.\.)$")
 _URLISH = re.compile(r"^(?:https?://|www\.)\S+$|^\S+\.(?:com|org|net|co\.uk|ru|in|io)(?:/\S*)?$", re.I)
 @dataclass(slots=True)
 class _Line:
@@ -233,15 +295,27 @@ def _word_count(text: str) -> int:
     return len(_WORDS.findall(text))
 
 
+def _tag_list(text: str) -> bool:
+    """A keyword / tag line: >= 5 comma-separated items of at most four words, no sentence."""
+    if text.count(",") < 4 or _SENT_END.search(text):
+        return False
+    items = [x for x in text.split(",") if x.strip()]
+    return len(items) >= 5 and all(len(x.split()) <= 4 for x in items)
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _classify(text: str) -> _Line:
+    """The line's kind and score (a pure function of the text: cached across pages, as
+    sites repeat their menus and footers on every page; callers never mutate a _Line)."""
     if not text:
         return _Line(text, 0, "empty", 0.0, 0)
     stripped = _BULLET.sub("", text, count=1) if len(text) < 400 else text
     words = _word_count(text)
     appeal = len(_APPEAL_WORDS.findall(text))
-    if _CHROME_LINE.match(stripped) or _CHROME_START.match(text) or _CHROME_PHRASE.search(text) or _URLISH.match(stripped):
+    if (_CHROME_LINE.match(stripped) or _CHROME_START.match(text) or _CHROME_PHRASE.search(text) or _URLISH.match(stripped) or _BRACKETED.match(text)
+            or text.endswith(("]", "..")) and _TRUNCATED.search(text) or _tag_list(text)):
         kind = "chrome"
-    elif (words < 40 and _CAPTION.search(text)) or (words <= 8 and _SHORT_CREDIT.match(text)):
+    elif (words < 40 and _CAPTION.search(text)) or (words <= 8 and _SHORT_CREDIT.match(text)) or _SLIDE_COUNTER.match(text):
         kind = "caption"
     elif _LOCATION.match(text) or _PERCENT_ONLY.match(text) or _N_ARTICLES.match(stripped):
         kind = "chrome"
@@ -255,7 +329,8 @@ def _classify(text: str) -> _Line:
             kind = "sentence"
         else:
             kind = "short"
-    if kind != "prose" and words <= 60 and (_END_MARKER.match(stripped) or _COMMENT_META.match(stripped)):
+    if kind != "prose" and words <= 60 and (_END_MARKER.match(stripped) or _COMMENT_META.match(stripped)
+                                            or kind == "chrome" and words <= 30 and _BOX_PHRASE.search(text)):
         kind = "end"
     if kind == "prose":
         score = float(words)
@@ -276,17 +351,135 @@ def _classify(text: str) -> _Line:
     return _Line(text, words, kind, score, appeal)
 
 
-def _max_run(lines: list[_Line]) -> tuple[int, int]:
-    """Indices [a, b) of the maximum-sum contiguous run of line scores."""
-    best, best_a, best_b = 0.0, 0, 0
-    cur, cur_a = 0.0, 0
-    for i, ln in enumerate(lines):
+def _max_run(lines: list[_Line], lo: int = 0, hi: int | None = None) -> tuple[int, int, float]:
+    """Indices [a, b) and mass of the maximum-sum contiguous run of line scores in [lo, hi)."""
+    best, best_a, best_b = 0.0, lo, lo
+    cur, cur_a = 0.0, lo
+    for i in range(lo, len(lines) if hi is None else hi):
         if cur <= 0:
             cur, cur_a = 0.0, i
-        cur += ln.score
+        cur += lines[i].score
         if cur > best:
             best, best_a, best_b = cur, cur_a, i + 1
-    return best_a, best_b
+    return best_a, best_b, best
+
+
+def _isolated(lines: list[_Line], i: int) -> bool:
+    """A line standing alone between blank lines (a <p> paragraph in the rendering)."""
+    return (i == 0 or lines[i - 1].kind == "empty") and (i + 1 >= len(lines) or lines[i + 1].kind == "empty")
+
+
+def _weigh_packed_prose(lines: list[_Line], nonempty: list[int]) -> None:
+    """Block structure: a dump renders paragraphs as lines between blank lines, while teaser
+    lists, link lists and footers come as runs of lines with no blank between them.  A
+    prose line packed among other lines weighs less in the region search."""
+    for i in nonempty:
+        ln = lines[i]
+        if ln.kind == "prose" and not _isolated(lines, i):
+            lines[i] = _Line(ln.text, ln.words, ln.kind, ln.score * _PACKED_WEIGHT, ln.appeal)
+
+
+def _mark_tables(lines: list[_Line], nonempty: list[int]) -> None:
+    """A packed run (no blank lines) of >= _TABLE_ROWS short lines that nearly all carry
+    numbers is a table or a dated list (standings, tour dates, prices): content, scored
+    like a little prose instead of like a menu."""
+    run: list[int] = []
+    for i in nonempty + [-1]:
+        if i >= 0 and (not run or i == run[-1] + 1) and lines[i].kind in ("short", "sentence", "repeat"):
+            run.append(i)
+            continue
+        if len(run) >= _TABLE_ROWS:
+            rows = [j for j in run if lines[j].words >= 3 and _DIGIT.search(_COUNT_SUFFIX.sub("", lines[j].text))
+                    and not _stamp(lines[j])]
+            if len(rows) >= 0.8 * len(run):
+                for j in run:
+                    ln = lines[j]
+                    lines[j] = _Line(ln.text, ln.words, "row", 0.5 * ln.words, ln.appeal)
+        run = [i] if i >= 0 and lines[i].kind in ("short", "sentence", "repeat") else []
+
+
+_TABLE_ROWS = 4
+# "Politics (113)": an archive / category counter, not a number in a table row
+_COUNT_SUFFIX = re.compile(r"\(\d+\)\s*$")
+_PACKED_WEIGHT = 0.5
+def _run_from(lines: list[_Line], lo: int, hi_start: int) -> tuple[int, int, float]:
+    """The best run [a, b) that starts in [lo, hi_start) and does not cross a stretch
+    whose running sum falls to zero (Kadane's scan, restarted only inside the window)."""
+    best, best_a, best_b = 0.0, lo, lo
+    cur, cur_a = 0.0, lo
+    for i in range(lo, len(lines)):
+        if cur <= 0:
+            if i >= hi_start:
+                break
+            cur, cur_a = 0.0, i
+        cur += lines[i].score
+        if cur > best:
+            best, best_a, best_b = cur, cur_a, i + 1
+    return best_a, best_b, best
+
+
+_TITLE_PARTS = re.compile(r"\s+(?:[-|–—:·»]+|::)\s+")
+
+
+def _title_keys(first: str) -> tuple[set[str], list[set[str]]]:
+    """The rendered <title> (the dump's first line) as exact strings and word sets:
+    the whole line and each part of it split at " | ", " - ", " – " ... separators."""
+    parts = [first] + [p for p in _TITLE_PARTS.split(first) if len(p.split()) >= 3]
+    exact = {p.lower() for p in parts}
+    return exact, [{w.lower() for w in _WORDS.findall(p)} for p in parts]
+
+
+def _title_anchors(lines: list[_Line], nonempty: list[int]) -> list[int]:
+    """Lines after the first that repeat the page's <title> headline (the on-page <h1>):
+    the article usually starts right below one of them."""
+    if len(nonempty) < 3:
+        return []
+    exact, wsets = _title_keys(lines[nonempty[0]].text)
+    out = []
+    for i in nonempty[1:]:
+        ln = lines[i]
+        if ln.words < 3 or ln.words > 40 or ln.kind in ("prose", "repeat") and _SENT_END.search(ln.text):
+            continue
+        low = ln.text.lower()
+        if low in exact:
+            out.append(i)
+            continue
+        ws = {w.lower() for w in _WORDS.findall(ln.text)}
+        if any(len(t) >= 3 and t <= ws and len(ws) <= len(t) + 3 for t in wsets):
+            out.append(i)
+    return out
+
+
+def _main_region(lines: list[_Line], nonempty: list[int]) -> tuple[int, int]:
+    """The article region: the densest run of prose on the page, unless a run starting just
+    below a repeat of the page's headline carries a fair share of that mass (teaser
+    blocks and sidebars can outweigh a short article, but they do not follow its <h1>)."""
+    a, b, mass = _max_run(lines)
+    if mass <= 0:
+        return a, b
+    best = None
+    pos = {i: k for k, i in enumerate(nonempty)}
+    for t in _title_anchors(lines, nonempty)[:_MAX_ANCHORS]:  # each costs a scan of the page
+        if a < t < b and sum(lines[i].words for i in range(a, t)
+                             if lines[i].kind == "prose" and _isolated(lines, i)) >= _ANCHOR_PROSE_BEFORE:
+            continue  # paragraphs above it: a sub-heading inside the article, not its headline
+        k = pos[t]
+        window_end = nonempty[min(len(nonempty) - 1, k + _ANCHOR_LINES)] + 1
+        a2, b2, m2 = _run_from(lines, t + 1, window_end)
+        if m2 < _ANCHOR_SHARE * mass or m2 < _ANCHOR_MIN:
+            continue
+        if best is None or m2 > best[2]:
+            best = (a2, b2, m2)
+    if best is not None and not best[0] <= a < best[1]:
+        return best[0], best[1]
+    return a, b
+
+
+_ANCHOR_LINES = 8
+_MAX_ANCHORS = 12
+_ANCHOR_SHARE = 0.25
+_ANCHOR_MIN = 40.0
+_ANCHOR_PROSE_BEFORE = 60
 
 
 _SEG_SHARE = 0.4
@@ -312,7 +505,11 @@ def _best_segment(kept: list[int], lines: list[_Line], region_end: int | None = 
         gap = [lines[j] for j in range(prev + 1, cur) if lines[j].kind != "empty"]
         ends = [g for g in gap if g.kind == "end"]
         outside = region_end is not None and cur >= region_end
-        if (ends and len(gap) >= 2) or (outside and gap):
+        # beyond the densest run, a gap of bare list items / short steps (no chrome, end
+        # marker, caption or byline) does not separate two parts of the article
+        clean = bool(gap) and all(lines[j].kind in ("short", "sentence", "repeat", "row") and _isolated(lines, j)
+                                  for j in range(prev + 1, cur) if lines[j].kind != "empty")
+        if (ends and len(gap) >= 2) or (outside and gap and not clean):
             if any(_COMMENTS_START.match(g.text) for g in ends):
                 break  # a comment thread: nothing after it is the article
             segs.append([cur])
@@ -363,6 +560,88 @@ def _fill_short(kept: list[int], lines: list[_Line]) -> list[int]:
     return out
 
 
+_DIGIT = re.compile(r"\d")
+_LIST_GAP_MAX = 60
+
+
+def _nav_item(ln: _Line) -> bool:
+    """A bare navigation / link label: one to three capitalised words, no digit, no full stop."""
+    t = ln.text
+    return ln.words <= 3 and not _DIGIT.search(t) and not _SENT_END.search(t) and not _LOWER_START.match(t)
+
+
+_NUMBER_ONLY = re.compile(r"^[\W\d_]+$")
+
+
+def _stamp(ln: _Line) -> bool:
+    """A bare date / time stamp or a number: page furniture, not a list item."""
+    t = ln.text
+    if _NUMBER_ONLY.match(t):
+        return True
+    if ln.words <= 8:
+        d = meta.date_in_line(t)
+        if d is not None:
+            lo, hi = d[1]
+            rest = [w for w in _WORDS.findall(t[:lo] + " " + t[hi:]) if not w.isdigit()]
+            return len(rest) <= 2 and "@" not in t
+    return False
+
+
+def _list_item(ln: _Line) -> bool:
+    return ln.kind in ("short", "sentence", "repeat") and not _nav_item(ln) and not _stamp(ln)
+
+
+def _fill_gaps(kept: list[int], lines: list[_Line]) -> list[int]:
+    """Block structure inside the article: the lines between two body lines (a list, a
+    table, a run of short steps) belong to it when the gap holds no page chrome, end
+    marker or byline; captions in the gap are skipped."""
+    out: list[int] = []
+    for prev, cur in zip(kept, kept[1:]):
+        out.append(prev)
+        gap = [j for j in range(prev + 1, cur) if lines[j].kind != "empty"]
+        if not gap or len(gap) > _LIST_GAP_MAX:
+            continue
+        if any(lines[j].kind in ("chrome", "end", "byline") for j in gap):
+            continue
+        items = [j for j in gap if lines[j].kind != "caption"]
+        if items and all(_list_item(lines[j]) or lines[j].kind in ("short", "sentence") and _isolated(lines, j)
+                         and not _stamp(lines[j]) for j in items):
+            out.extend(items)
+    out.append(kept[-1])
+    return out
+
+
+def _trailing_list(kept: list[int], lines: list[_Line]) -> list[int]:
+    """A list or table right after the last body line ("Tour dates:" and its rows): a
+    packed run (no blank lines) of >= 3 item lines, introduced by a line ending in ':'
+    or mostly carrying numbers (dates, scores, quantities)."""
+    n = len(lines)
+    j = kept[-1] + 1
+    while j < n and lines[j].kind == "empty":
+        j += 1
+    lead_in = lines[kept[-1]].text.endswith(":")
+    head: list[int] = []
+    if j < n and lines[j].kind in ("short", "sentence") and j + 1 < n:
+        nxt = j + 1
+        while nxt < n and lines[nxt].kind == "empty":
+            nxt += 1
+        if lines[j].text.endswith(":") or _heading_like(lines[j]):
+            lead_in = lead_in or lines[j].text.endswith(":")
+            head, j = [j], nxt
+    items: list[int] = []
+    while j < n and _list_item(lines[j]):
+        items.append(j)
+        j += 1
+        if j < n and lines[j].kind == "empty":
+            break
+    if len(items) < 3:
+        return []
+    digits = sum(1 for i in items if _DIGIT.search(lines[i].text))
+    if lead_in or digits >= 0.6 * len(items):
+        return head + items
+    return []
+
+
 def _is_appeal_line(ln: _Line) -> bool:
     if ln.appeal >= 3 or (ln.appeal >= 2 and _YOU.search(ln.text)):
         return True
@@ -384,10 +663,22 @@ def _drop_appeal_blocks(idx: list[int], lines: list[_Line]) -> set[int]:
 
 
 # ---------------------------------------------------------------- main entry
-def clean_text_dump(text: str) -> CleanedPage:
-    """Clean a plain-text page dump into a :class:`CleanedPage`."""
-    raw_lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    norm = [normalise_line(x) for x in raw_lines]
+@dataclass(slots=True)
+class _Analysis:
+    norm: list[str]
+    lines: list[_Line]
+    nonempty: list[int]
+    is_agg: bool
+    body_idx: list[int]
+    body_texts: list[str]
+    start: int
+
+
+def _analyse(text: str) -> _Analysis:
+    """Classify the dump's lines and choose the body lines (indices into ``lines``)."""
+    # the whole text at once (NFC, quotes, spaces; runs of blank lines become one): the
+    # same lines as normalise_line on each, without a call per line
+    norm = normalise_text((text or "")[:MAX_DUMP_CHARS]).split("\n")
     cache: dict[str, _Line] = {}
     lines = []
     for t in norm:
@@ -396,7 +687,6 @@ def clean_text_dump(text: str) -> CleanedPage:
             ln = cache[t] = _classify(t)
         lines.append(ln)
     nonempty = [i for i, ln in enumerate(lines) if ln.kind != "empty"]
-    notes: list[str] = []
     # a prose line printed twice on the page is a teaser (headline + summary), not the story
     counts: dict[str, int] = {}
     for i in nonempty:
@@ -407,17 +697,26 @@ def clean_text_dump(text: str) -> CleanedPage:
             ln = lines[i]
             if ln.kind == "prose" and counts[ln.text] > 1:
                 lines[i] = _Line(ln.text, ln.words, "repeat", -0.3 * ln.words, ln.appeal)
+    _weigh_packed_prose(lines, nonempty)
+    _mark_tables(lines, nonempty)
 
-    agg_hits = sum(1 for i in nonempty if lines[i].words <= 40 and _AGG_SIGNAL.search(lines[i].text))
     read_full = sum(1 for i in nonempty if _READ_FULL_PREFIX.match(lines[i].text))
+    agg_hits = sum(1 for i in nonempty if _agg_signal(lines[i])) if read_full else 0
     is_agg = read_full >= 1 and agg_hits >= 3 or read_full >= 3
 
     if is_agg:
         body_idx, body_texts, start = _aggregator_body(lines, nonempty)
-        notes.append("aggregator")
     else:
         body_idx, body_texts, start = _article_body(lines, nonempty)
+    return _Analysis(norm, lines, nonempty, is_agg, body_idx, body_texts, start)
 
+
+def clean_text_dump(text: str) -> CleanedPage:
+    """Clean a plain-text page dump into a :class:`CleanedPage`."""
+    an = _analyse(text)
+    norm, lines, nonempty, is_agg = an.norm, an.lines, an.nonempty, an.is_agg
+    body_idx, body_texts, start = an.body_idx, an.body_texts, an.start
+    notes: list[str] = ["aggregator"] if is_agg else []
     body = join_paragraphs(body_texts)
     paras = [p for p in body.split("\n\n") if p]
 
@@ -445,13 +744,13 @@ def clean_text_dump(text: str) -> CleanedPage:
 
 
 def _keep(ln: _Line) -> bool:
-    return ln.kind in ("prose", "sentence")
+    return ln.kind in ("prose", "sentence", "row")
 
 
 def _article_body(lines: list[_Line], nonempty: list[int]) -> tuple[list[int], list[str], int]:
     if not nonempty:
         return [], [], 0
-    a, b = _max_run(lines)
+    a, b = _main_region(lines, nonempty)
     if b <= a:
         return [], [], len(lines)
     kept: list[int] = []
@@ -462,7 +761,7 @@ def _article_body(lines: list[_Line], nonempty: list[int]) -> tuple[list[int], l
         if ln.kind == "empty":
             continue
         stripped = _BULLET.sub("", ln.text, count=1)
-        if seen_words >= 25 and ln.words <= 60 and _HARD_END.match(stripped):
+        if seen_words >= 25 and ln.words <= 60 and (_HARD_END.match(stripped) or _AUTHOR_BOX.match(stripped)):
             break
         if _keep(ln):
             kept.append(i)
@@ -470,6 +769,10 @@ def _article_body(lines: list[_Line], nonempty: list[int]) -> tuple[list[int], l
     kept = _best_segment(kept, lines, b)
     if _FILL_SHORT and len(kept) >= 2:
         kept = _fill_short(kept, lines)
+    if len(kept) >= 2:
+        kept = _fill_gaps(kept, lines)
+    if kept:
+        kept = kept + _trailing_list(kept, lines)
     drop = _drop_appeal_blocks(kept, lines)
     kept = [i for i in kept if i not in drop]
     start = kept[0] if kept else a
@@ -488,8 +791,10 @@ def _aggregator_body(lines: list[_Line], nonempty: list[int]) -> tuple[list[int]
             continue
         ln = lines[i]
         t = ln.text
-        if _AGG_END.match(t) or (ln.words <= 8 and "%" in t and _AGG_SIGNAL.search(t)):
-            break
+        if ln.kind == "end" or _widget_line(ln) and not _N_ARTICLES.match(t):
+            break  # a related-stories list or the source / leaning widgets: the cards are over
+        if _CREDIT_LINE.match(t):
+            continue
         if _READ_FULL_PREFIX.match(t):
             t = _READ_FULL_PREFIX.sub("", t).strip()
             if not t:
@@ -584,7 +889,8 @@ _CHROME_SOURCE = re.compile(r"^\W*(?:©|\(c\)|copyright\b|all\s+rights\s+reserve
 def _find_title(lines: list[_Line], nonempty: list[int], start: int, body_idx: list[int]) -> str | None:
     body_set = set(body_idx)
     header = [i for i in nonempty if i < start]
-    texts = [lines[i].text for i in nonempty[:400]]
+    # lower-cased once; "© 2020 The Continental Review" names the outlet, not a title
+    texts = [(t, len(t), t.lower()) for t in (lines[i].text for i in nonempty[:400]) if not _CHROME_SOURCE.match(t)]
     # strong: a header line repeated as the tail of a breadcrumb / head of a <title> line
     for i in reversed(header):
         ln = lines[i]
@@ -592,12 +898,10 @@ def _find_title(lines: list[_Line], nonempty: list[int], start: int, body_idx: l
             continue
         t = ln.text
         low = t.lower()
-        for other in texts:
-            if other is t or len(other) <= len(t) or len(other) > len(t) + 120:
+        n = len(t)
+        for other, olen, ol in texts:
+            if other is t or olen <= n or olen > n + 120:
                 continue
-            if _CHROME_SOURCE.match(other):  # "© 2020 The Continental Review": the outlet, not a title
-                continue
-            ol = other.lower()
             if ol.endswith(low) or (ol.startswith(low) and meta.outlet_from_title_suffix(other, t)):
                 return t
     # a header line sharing most words with the rendered <title> (first line, "Headline - Outlet")
