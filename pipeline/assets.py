@@ -135,10 +135,15 @@ def warehouse_tables(context: dg.AssetExecutionContext, settings: SummitSettings
 @dg.asset(group_name="exports", kinds={"parquet"}, deps=[dg.AssetKey(t) for t in wh.TABLE_ORDER],
           description="Every table of the published warehouse as Parquet (zstd) for notebooks; analysts "
                       "read these (or open the warehouse read-only) and never block a run.")
-def parquet_exports(context: dg.AssetExecutionContext, settings: SummitSettings) -> None:
+def parquet_exports(context: dg.AssetExecutionContext, settings: SummitSettings,
+                    normalised_tables: NormalisedTables) -> None:
     out = Path(settings.exports_dir)
+    current = [out / f"{table}.parquet" for table in wh.TABLE_ORDER]
     try:
-        written = wh.export_parquet(Path(settings.warehouse_path), out)
+        if normalised_tables.nothing_changed and all(p.exists() for p in current):
+            written = current  # the warehouse was not rewritten: its exports are still current
+        else:
+            written = wh.export_parquet(Path(settings.warehouse_path), out)
     finally:
         wh.release_writer_lock(Path(settings.warehouse_path))
     context.add_output_metadata({"folder": str(out), "files": len(written),

@@ -32,7 +32,10 @@ def ensure_dagster_home() -> Path:
     return home
 
 
-def run(settings: Settings) -> int:
+def run(settings: Settings, record: bool = False) -> int:
+    """One run of the job. By default on an ephemeral Dagster instance (the run's events stay in
+    memory: the warehouse, its etl.runs log and the exports are the record); ``record=True``
+    writes the run into DAGSTER_HOME, where the UI shows it next to scheduled runs."""
     ensure_dagster_home()
     import dagster as dg
     import duckdb
@@ -51,7 +54,7 @@ def run(settings: Settings) -> int:
     from pipeline.warehouse import release_writer_lock
 
     try:
-        with dg.DagsterInstance.get() as instance:
+        with (dg.DagsterInstance.get() if record else dg.DagsterInstance.ephemeral()) as instance:
             result = job.execute_in_process(
                 instance=instance, raise_on_error=False,
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
@@ -164,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--input", help="input folder (default: $SUMMIT_ETL_INPUT or seeds/documents)")
     p_run.add_argument("--warehouse", help="DuckDB file (default: $SUMMIT_ETL_WAREHOUSE or data/warehouse.duckdb)")
     p_run.add_argument("--exports", help="Parquet exports folder (default: $SUMMIT_ETL_EXPORTS or data/exports)")
+    p_run.add_argument("--record", action="store_true",
+                       help="record the run in DAGSTER_HOME so the UI lists it (slower: every event is "
+                            "committed to Dagster's SQLite storage)")
     p_dev = sub.add_parser("dev", help="open the Dagster UI on 127.0.0.1 (offline, telemetry off)")
     p_dev.add_argument("--port", default="3000")
     add_analyst_commands(sub)
@@ -178,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
                                 "-h", "127.0.0.1", "-p", args.port], cwd=PROJECT_ROOT)
     if args.command == "run":
         settings = Settings.from_env().with_overrides(args.input, args.warehouse, args.exports)
-        return run(settings)
+        return run(settings, record=args.record)
     return 2
 
 

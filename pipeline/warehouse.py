@@ -24,6 +24,9 @@ TABLE_ORDER = ("documents", "rejected_documents", "articles", "people", "summits
 
 
 ETL_TABLES = ("etl.files", "etl.retired", "etl.runs")
+# The writer shares the machine with the run's Python state: DuckDB gets a bounded buffer pool
+# and spills to disk beyond it, so a large build stays within the run's memory target.
+WRITER_CONFIG = {"memory_limit": os.environ.get("SUMMIT_ETL_DUCKDB_MEMORY", "512MB")}
 
 
 def sql_for(table: str) -> str:
@@ -39,7 +42,7 @@ def building(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     tmp = path.with_name(f".{path.name}.building-{os.getpid()}")
     for stale in path.parent.glob(f".{path.name}.building-*"):  # left by a killed run (one writer at a time)
         stale.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
+    con = duckdb.connect(str(tmp), config=WRITER_CONFIG)
     try:
         yield con
         con.execute("CHECKPOINT").fetchall()
@@ -83,7 +86,7 @@ def export_parquet(warehouse: Path, out_dir: Path, fmt: str = "parquet") -> list
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = duckdb.connect(str(warehouse), read_only=True, config=WRITER_CONFIG)
     try:
         for table in TABLE_ORDER:
             target = out_dir / f"{table}.{fmt}"
@@ -164,7 +167,7 @@ def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str]
     from pipeline.stages import EXTRACTED_SCHEMA
 
     counts: dict[str, int] = {}
-    prev_con = duckdb.connect(str(previous), read_only=True) if previous else None
+    prev_con = duckdb.connect(str(previous), read_only=True, config=WRITER_CONFIG) if previous else None
     try:
         with building(path) as con:
             docs = tables["documents"]
