@@ -86,7 +86,7 @@ def export_parquet(warehouse: Path, out_dir: Path, fmt: str = "parquet") -> list
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    con = duckdb.connect(str(warehouse), read_only=True, config=WRITER_CONFIG)
+    con = duckdb.connect(str(warehouse), read_only=True)
     try:
         for table in TABLE_ORDER:
             target = out_dir / f"{table}.{fmt}"
@@ -167,7 +167,9 @@ def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str]
     from pipeline.stages import EXTRACTED_SCHEMA
 
     counts: dict[str, int] = {}
-    prev_con = duckdb.connect(str(previous), read_only=True, config=WRITER_CONFIG) if previous else None
+    # read-only connections to the published file take the default configuration: a reader in
+    # this process may hold one, and DuckDB refuses a second connection configured otherwise
+    prev_con = duckdb.connect(str(previous), read_only=True) if previous else None
     try:
         with building(path) as con:
             docs = tables["documents"]
