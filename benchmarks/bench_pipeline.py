@@ -91,25 +91,33 @@ def _mem_kb(pid: int) -> tuple[int, int]:
 
 class TreeSampler(threading.Thread):
     """Polls the process tree under ``pid``: peak of the summed RSS, largest single-process
-    high-water mark, most processes at once."""
+    high-water mark, most processes at once, and a timeline (seconds, tree RSS MB, main
+    process RSS MB, processes) that shows in which phase memory grows (worker processes
+    alive = clean/extract; the main process alone = plan, normalise, warehouse)."""
 
     def __init__(self, pid: int, interval: float = 0.2):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak_kb = self.max_hwm_kb = self.max_procs = self.samples = 0
+        self.timeline: list[tuple[float, float, float, int]] = []
         self._halt = threading.Event()
+        self._t0 = time.perf_counter()
         self.available = os.path.isdir("/proc/self")
 
     def sample(self) -> None:
         pids = _tree(self.pid)
-        total = 0
+        total = main = 0
         for pid in pids:
             rss, hwm = _mem_kb(pid)
             total += rss
+            if pid == self.pid:
+                main = rss
             self.max_hwm_kb = max(self.max_hwm_kb, hwm)
         self.peak_kb = max(self.peak_kb, total)
         self.max_procs = max(self.max_procs, len(pids))
         self.samples += 1
+        self.timeline.append((round(time.perf_counter() - self._t0, 1), round(total / 1024), round(main / 1024),
+                              len(pids)))
 
     def run(self) -> None:
         if not self.available:
@@ -121,6 +129,23 @@ class TreeSampler(threading.Thread):
     def stop(self) -> None:
         self._halt.set()
         self.join()
+
+    def summary(self, points: int = 300) -> dict:
+        """The timeline thinned to at most ``points`` samples (keeping the peak), plus the
+        main process's peak while workers ran and after."""
+        tl = self.timeline
+        step = max(1, len(tl) // points)
+        keep = set(range(0, len(tl), step))
+        if tl:
+            keep.add(max(range(len(tl)), key=lambda i: tl[i][1]))
+            keep.add(len(tl) - 1)
+        workers = [p for p in tl if p[3] > 2]
+        return {"columns": ["s", "tree_rss_mb", "main_rss_mb", "processes"],
+                "points": [tl[i] for i in sorted(keep)],
+                "main_peak_mb_while_workers": max((p[2] for p in workers), default=None),
+                "main_peak_mb_after_workers": max((p[2] for p in tl if workers and p[0] > workers[-1][0]),
+                                                  default=None),
+                "workers_from_to_s": [workers[0][0], workers[-1][0]] if workers else None}
 
 
 # ---------------------------------------------------------------- pipeline runs
@@ -171,7 +196,7 @@ def run_pipeline(label: str, corpus: Path, warehouse: Path, exports: Path, logdi
            "inner_s": float(inner.group(1)) if inner else None,
            "peak_rss_mb": round(sampler.peak_kb / 1024, 1) if sampler.available else None,
            "max_process_hwm_mb": round(sampler.max_hwm_kb / 1024, 1) if sampler.available else None,
-           "max_processes": sampler.max_procs, "rss_samples": sampler.samples,
+           "max_processes": sampler.max_procs, "rss_samples": sampler.samples, "memory": sampler.summary(),
            "stdout": str(out_path), "stderr": str(err_path)}
     if not sampler.available:  # no /proc: the largest single child, as a floor
         import resource
@@ -179,7 +204,12 @@ def run_pipeline(label: str, corpus: Path, warehouse: Path, exports: Path, logdi
         res["max_process_hwm_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
     msg = f"[{label}] rc={rc} wall {wall:.1f} s"
     if res["peak_rss_mb"] is not None:
+        mem = res["memory"]
         msg += f", peak RSS (tree) {res['peak_rss_mb']:.0f} MB over {sampler.max_procs} processes"
+        if mem["workers_from_to_s"]:
+            msg += (f"; main process peak {mem['main_peak_mb_while_workers']} MB while workers ran "
+                    f"({mem['workers_from_to_s'][0]:.0f}-{mem['workers_from_to_s'][1]:.0f} s), "
+                    f"{mem['main_peak_mb_after_workers']} MB after")
     print(msg, flush=True)
     if rc != 0:
         tail = err_path.read_text(errors="replace")[-3000:]
@@ -290,6 +320,10 @@ def table(res: dict) -> str:
         rows.append((label, f"{traf['docs_per_s']:.1f} docs/s  {traf['ms_per_doc']:.1f} ms/doc"
                      + (f"  (~{traf['estimated_full_s']:.0f} s for all)" if traf["sampled"] else
                         f"  ({traf['seconds']:.0f} s)"), "", ""))
+        bf = traf["by_form"]
+        rows.append(("  by form (ms/doc)", ", ".join(f"{k} {v['ms_per_doc']:.1f} ({v['docs']} docs)"
+                                                    for k, v in bf.items() if v["docs"])
+                     + f"; {traf['empty_outputs']} empty outputs", "", ""))
         if res.get("ratio") is not None:
             rows.append(("ratio pipeline/trafilatura docs/s", f"{res['ratio']:.2f}x",
                          f">= {TARGETS['ratio']:.1f}x", ok(res["ratio"] >= TARGETS["ratio"])))
