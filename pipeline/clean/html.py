@@ -686,16 +686,14 @@ _AGG_TEXT = [
     ("count", re.compile(r"^\W*\d{1,4}\s+(?:news\s+)?(?:sources|articles|outlets|stories)"
                          r"(?:\s+(?:covering|cover|on|reporting|about)\b.{0,60})?\W*$", re.I)),
     ("total", re.compile(r"^\W*total\s+(?:news\s+)?sources\b", re.I)),
-    ("bias", re.compile(r"^\W*(?:bias\s+(?:distribution|rating|meter|chart)|media\s+bias\b.{0,40})\W*$", re.I)),
-    ("coverage", re.compile(r"^\W*(?:coverage\s+details|blindspot|(?:see\s+)?how\s+(?:\d+\s+)?(?:sources|outlets)"
-                            r"\s+(?:are\s+)?cover(?:ing|ed)?\b.{0,60})\W*$", re.I)),
+    ("coverage", re.compile(r"^\W*(?:see\s+)?how\s+(?:\d+\s+)?(?:sources|outlets)"
+                            r"\s+(?:are\s+)?cover(?:ing|ed)?\b.{0,60}\W*$", re.I)),
     ("lean", re.compile(r"^\W*(?:leaning\s+(?:left|right)\b.{0,40}|(?:left|right|cent(?:er|re))\s*:?\s*\d{1,3}\s*%"
                         r"|\d{1,3}\s*%\s+(?:left|right|cent(?:er|re))\b.{0,20})\W*$", re.I)),
 ]
 _TEXT_LINES_RE = re.compile(r"\s*\n\s*")
 # every _AGG_TEXT signal line opens with one of these (after spaces / punctuation)
-_AGG_TEXT_HINT = re.compile(
-    r"^[^\w\n]*(?:\d|total|bias|media|coverage|blindspot|see|how|leaning|left|right|cent)", re.I | re.M)
+_AGG_TEXT_HINT = re.compile(r"^[^\w\n]*(?:\d|total|see|how|leaning|left|right|cent)", re.I | re.M)
 # every _AGG_LINK text holds one of these: a cheap test before normalising a link text
 _AGG_LINK_WORDS = ("read", "full", "continu", "view", "visit", "go", "original")
 
@@ -723,9 +721,10 @@ def _aggregator_signals(raw: str) -> tuple[int, int, int]:
         line = text[m.start(): end if end >= 0 else len(text)].strip()
         if not line or len(line) > 120:
             continue
-        for key, rx in _AGG_TEXT:
-            if key not in kinds and rx.match(line):
-                kinds.add(key)
+        keys = [key for key, rx in _AGG_TEXT if rx.match(line)]
+        if not keys and page_meta.widget_line(line):
+            keys = ["meter"]  # a rating / leaning meter recognised by its shape
+        kinds.update(keys)
     return links, len(hosts), len(kinds)
 
 

@@ -309,3 +309,26 @@ def detect_language(text: str) -> str | None:
     except Exception:  # pragma: no cover
         return None
     return lang or None
+
+
+# --------------------------------------------------------------------------- aggregator widgets
+# Rating / leaning / source-count widgets of news-aggregator pages, recognised by their shape
+# (both cleaners use these, so an aggregator is recognised alike in HTML and in a text dump).
+PERCENT_ONLY = re.compile(r"^[\W\d_]*(?:[A-Z]\s*)?\d+\s*%[\W\d_]*$|^\d+\s*%\s+\w+$")
+# a source count ("12 sources", "9 Articles")
+N_ARTICLES = re.compile(r"^\d+\s+(?:articles?|sources?|stories|outlets|reports)$", re.I)
+# a stats widget rendered without spaces between its labels and values ("Total Sources9",
+# "Left2Right3Center3"): a word run glued to a number, alone on the line or followed by another label
+_GLUED_STAT = re.compile(r"^[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,4}\d+$|[^\W\d_]{2}\d+(?:\.\d+)?%?[A-Z][a-z]")
+# two or more percentages in a short line ("38% Center, 37% Right"): a meter, not a sentence
+_PERCENTS = re.compile(r"\d\s*%")
+
+
+def widget_line(text: str, words: int | None = None) -> bool:
+    """A widget line by its shape: only percentages, a source count, a label glued to a
+    number, or several percentages in a few words ("38% Center, 37% Right")."""
+    if PERCENT_ONLY.match(text) or N_ARTICLES.match(text) or _GLUED_STAT.search(text):
+        return True
+    n = len(text.split()) if words is None else words
+    return n <= 16 and len(_PERCENTS.findall(text)) >= 2
+

@@ -239,25 +239,12 @@ _BYLINE_AGENCY = re.compile(
 )
 _BREADCRUMB = re.compile(r"\S\s*(?:/|>|»|›|\|)\s*\S.*(?:/|>|»|›|\|)|^[\w ]{1,30}\s+/\s+[\w ]{1,30}$")
 _LOCATION = re.compile(r"^\s*·")
-_PERCENT_ONLY = re.compile(r"^[\W\d_]*(?:[A-Z]\s*)?\d+\s*%[\W\d_]*$|^\d+\s*%\s+\w+$")
-# a source count ("12 sources", "9 Articles")
-_N_ARTICLES = re.compile(r"^\d+\s+(?:articles?|sources?|stories|outlets|reports)$", re.I)
-# a stats widget rendered without spaces between its labels and values ("Total Sources9",
-# "Left2Right3Center3"): a word run glued to a number, alone on the line or followed by another label
-_GLUED_STAT = re.compile(r"^[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,4}\d+$|[^\W\d_]{2}\d+(?:\.\d+)?%?[A-Z][a-z]")
-# two or more percentages in a short line ("38% Center, 37% Right"): a meter, not a sentence
-_PERCENTS = re.compile(r"\d\s*%")
 # a short credit line "Summary by Example AI", "Powered by Example": one word, "by", a name
 _CREDIT_LINE = re.compile(r"^[\w-]+\s+by\s+[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,3}$")
 
 
 def _widget_line(ln: _Line) -> bool:
-    """A rating / leaning / source-count widget line of an aggregator page, detected by its
-    shape: only percentages, a glued label+number, or several percentages in a few words."""
-    t = ln.text
-    if _PERCENT_ONLY.match(t) or _N_ARTICLES.match(t) or _GLUED_STAT.search(t):
-        return True
-    return ln.words <= 16 and len(_PERCENTS.findall(t)) >= 2
+    return meta.widget_line(ln.text, ln.words)
 
 
 def _agg_signal(ln: _Line) -> bool:
@@ -317,7 +304,7 @@ def _classify(text: str) -> _Line:
         kind = "chrome"
     elif (words < 40 and _CAPTION.search(text)) or (words <= 8 and _SHORT_CREDIT.match(text)) or _SLIDE_COUNTER.match(text):
         kind = "caption"
-    elif _LOCATION.match(text) or _PERCENT_ONLY.match(text) or _N_ARTICLES.match(stripped):
+    elif _LOCATION.match(text) or meta.PERCENT_ONLY.match(text) or meta.N_ARTICLES.match(stripped):
         kind = "chrome"
     elif words <= 12 and (_BYLINE.match(stripped) or _BYLINE_AGENCY.match(stripped)):
         kind = "byline"
@@ -791,7 +778,7 @@ def _aggregator_body(lines: list[_Line], nonempty: list[int]) -> tuple[list[int]
             continue
         ln = lines[i]
         t = ln.text
-        if ln.kind == "end" or _widget_line(ln) and not _N_ARTICLES.match(t):
+        if ln.kind == "end" or _widget_line(ln) and not meta.N_ARTICLES.match(t):
             break  # a related-stories list or the source / leaning widgets: the cards are over
         if _CREDIT_LINE.match(t):
             continue
