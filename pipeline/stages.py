@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -116,7 +117,7 @@ def plan_run(root: Path, staging: Path, previous: PreviousRun) -> Plan:
         except OSError:
             pending.append(rel)
             continue
-        same = (old is not None and old.sha256 is not None and not path.is_symlink()
+        same = (old is not None and old.sha256 is not None and not stat.S_ISLNK(st.st_mode)
                 and old.file_size == st.st_size and old.mtime_ns == st.st_mtime_ns)
         if same and old.status == "document" and (old.sha256, old.format) in previous.cached:
             reused.append(old)
@@ -390,11 +391,7 @@ def normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run_
 
     docs = current_documents(clean, plan)
     failed = {r.source_path for r in extract.rejected}
-    staged_keys = set()
-    for f in extract.batches:
-        if Path(f).exists():
-            t = pq.read_table(f, columns=["sha256", "format"])
-            staged_keys.update(zip(t.column("sha256").to_pylist(), t.column("format").to_pylist()))
+    staged_keys = {(facts[1], facts[2]) for facts in clean.read}  # cleaned (and extracted) this run
     old_keys = sorted({(d.sha256, d.format) for d in docs} - staged_keys)
     keys = pa.table({"sha256": [k[0] for k in old_keys], "format": [k[1] for k in old_keys]},
                     schema=pa.schema([("sha256", pa.string()), ("format", pa.string())]))

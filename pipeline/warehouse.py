@@ -198,12 +198,9 @@ def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str]
             counts["etl.extracted"] = count_rows(con, "etl.extracted")
             for table in (*TABLE_ORDER, *ETL_TABLES):
                 counts[table] = load_table(con, table, tables[table])
-            try:
-                from pipeline.analyst import create_views
-            except ImportError:
-                pass
-            else:
-                create_views(con)
+            from pipeline.analyst import create_views
+
+            create_views(con)
     finally:
         if prev_con is not None:
             prev_con.close()
