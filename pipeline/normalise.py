@@ -26,9 +26,61 @@ from pipeline.extract.people import fold
 from pipeline.extract.summits import summit_name
 from pipeline.process import ArticleRows, shingle_bytes, shingles_from_bytes
 
+# Quotes and statistics are most of the rows (and all of their text): they are kept as Arrow
+# columns from the moment they are read, never as one Python dict per row, so a corpus of
+# 100k articles normalises in a few hundred MB. Their local ids are mapped with joins.
+QUOTE_SCHEMA = pa.schema([
+    ("quote_id", pa.string()), ("article_id", pa.string()), ("summit_local_id", pa.int64()),
+    ("person_local_id", pa.int64()), ("speaker", pa.string()), ("text", pa.string()),
+    ("char_start", pa.int64()), ("char_end", pa.int64()), ("cue", pa.string()),
+])
+STATISTIC_SCHEMA = pa.schema([
+    ("statistic_id", pa.string()), ("article_id", pa.string()), ("summit_local_id", pa.int64()),
+    ("value", pa.float64()), ("unit", pa.string()), ("text", pa.string()), ("qualifier", pa.string()),
+    ("context", pa.string()), ("char_start", pa.int64()), ("char_end", pa.int64()),
+])
+
 def _id(prefix: str, *parts: Any) -> str:
     raw = "|".join("" if p is None else str(p) for p in parts)
     return f"{prefix}_" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
+
+
+class ColumnSink:
+    """Rows of one table, appended one at a time and kept as Arrow record batches."""
+
+    def __init__(self, schema: pa.Schema, id_field: str, id_prefix: str, flush_at: int = 50_000) -> None:
+        self.schema, self.id_field, self.id_prefix, self.flush_at = schema, id_field, id_prefix, flush_at
+        self._cols: dict[str, list[Any]] = {f.name: [] for f in schema}
+        self._batches: list[pa.RecordBatch] = []
+
+    def add(self, article_id: str, rows: Iterable[dict[str, Any]]) -> None:
+        """Append an article's rows (as extracted: local ids, no article id); each row gets
+        its article id and its stable id (article + character offset)."""
+        cols = self._cols
+        for row in rows:
+            row[self.id_field] = _id(self.id_prefix, article_id, row["char_start"])
+            row["article_id"] = article_id
+            for name, values in cols.items():
+                values.append(row.get(name))
+        if len(cols[self.id_field]) >= self.flush_at:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._cols[self.id_field]:
+            self._batches.append(pa.RecordBatch.from_pydict(self._cols, schema=self.schema))
+            self._cols = {f.name: [] for f in self.schema}
+
+    def table(self) -> pa.Table:
+        self._flush()
+        return pa.Table.from_batches(self._batches, schema=self.schema)
+
+
+def quote_sink() -> ColumnSink:
+    return ColumnSink(QUOTE_SCHEMA, "quote_id", "q")
+
+
+def statistic_sink() -> ColumnSink:
+    return ColumnSink(STATISTIC_SCHEMA, "statistic_id", "n")
 
 
 class _UnionFind:
@@ -54,9 +106,11 @@ def syndication(articles: list[dict[str, Any]],
     """(story_id by article, duplicate_of by article).
 
     Articles are ordered earliest published first (then longest, then by path). Every
-    8-word passage (shingle) belongs to the first article that has it. An article joins the
-    story of every earlier article that owns at least two of its passages, and is a
-    duplicate when at least 60% of its passages appeared earlier in non-aggregator pages:
+    sampled 8-word passage (shingle; about one in four, chosen by hash so that copies keep
+    the same ones: :func:`pipeline.process.shingle_bytes`) belongs to the first article that
+    has it. An article joins the story of every earlier article that owns at least two of
+    its sampled passages (a shared run of roughly 15 words or more), and is a duplicate when
+    at least 60% of its sampled passages appeared earlier in non-aggregator pages:
     ``duplicate_of`` is the earlier page that owns most of them. Linear in the number of
     passages (one polars group-by and join), so it scales to a large corpus."""
     if packed is None:
@@ -229,9 +283,12 @@ def _year(s: dict[str, Any]) -> int | None:
 
 
 # ---------------------------------------------------------------- all tables
-def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | None = None) -> dict[str, pl.DataFrame]:
-    """Warehouse tables from per-article rows. The articles' bodies may be left out when
-    their packed shingles are given (the warehouse joins the bodies from its cache)."""
+def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | None = None,
+              quote_table: pa.Table | None = None, statistic_table: pa.Table | None = None) -> dict[str, pl.DataFrame]:
+    """Warehouse tables from per-article rows (people, summits, attendees, meetings) and the
+    quotes and statistics gathered into Arrow tables (:class:`ColumnSink`). The articles'
+    bodies may be left out when their packed shingles are given (the warehouse joins the
+    bodies from its cache)."""
     rows = sorted(rows, key=lambda r: r.article["source_path"])
     articles = [dict(r.article) for r in rows]
     story, dup = syndication(articles, packed_shingles)
@@ -277,27 +334,31 @@ def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | N
     ], schema={"meeting_id": pl.Utf8, "summit_id": pl.Utf8, "person_a_id": pl.Utf8, "person_a": pl.Utf8,
                "person_b_id": pl.Utf8, "person_b": pl.Utf8, "article_ids": pl.List(pl.Utf8)})
 
-    quotes = pl.DataFrame([
-        {"quote_id": _id("q", q["article_id"], q["char_start"]), "article_id": q["article_id"],
-         "summit_id": sid(q["article_id"], q["summit_local_id"]),
-         "speaker_person_id": pmap.get((q["article_id"], q["person_local_id"])) if q["person_local_id"] is not None else None,
-         "speaker": (persons[pmap[(q["article_id"], q["person_local_id"])]]["name"]
-                     if q["person_local_id"] is not None and (q["article_id"], q["person_local_id"]) in pmap
-                     else q["speaker"]),
-         "text": q["text"], "char_start": q["char_start"], "char_end": q["char_end"], "cue": q["cue"]}
-        for r in rows for q in r.quotes
-    ], schema={"quote_id": pl.Utf8, "article_id": pl.Utf8, "summit_id": pl.Utf8, "speaker_person_id": pl.Utf8,
-               "speaker": pl.Utf8, "text": pl.Utf8, "char_start": pl.Int64, "char_end": pl.Int64, "cue": pl.Utf8})
-
-    statistics = pl.DataFrame([
-        {"statistic_id": _id("n", s["article_id"], s["char_start"]), "article_id": s["article_id"],
-         "summit_id": sid(s["article_id"], s["summit_local_id"]), "value": s["value"], "unit": s["unit"],
-         "text": s["text"], "qualifier": s["qualifier"], "context": s["context"],
-         "char_start": s["char_start"], "char_end": s["char_end"]}
-        for r in rows for s in r.statistics
-    ], schema={"statistic_id": pl.Utf8, "article_id": pl.Utf8, "summit_id": pl.Utf8, "value": pl.Float64,
-               "unit": pl.Utf8, "text": pl.Utf8, "qualifier": pl.Utf8, "context": pl.Utf8,
-               "char_start": pl.Int64, "char_end": pl.Int64})
+    # local ids to global ones: one join per table, on (article, local id)
+    summit_keys = pl.DataFrame(
+        [{"article_id": a, "summit_local_id": k, "summit_id": v} for (a, k), v in smap.items()],
+        schema={"article_id": pl.Utf8, "summit_local_id": pl.Int64, "summit_id": pl.Utf8})
+    person_keys = pl.DataFrame(
+        [{"article_id": a, "person_local_id": k, "speaker_person_id": v, "person_name": persons[v]["name"]}
+         for (a, k), v in pmap.items()],
+        schema={"article_id": pl.Utf8, "person_local_id": pl.Int64, "speaker_person_id": pl.Utf8,
+                "person_name": pl.Utf8})
+    if quote_table is None or statistic_table is None:  # rows that still carry their quotes and statistics
+        qs, ss = quote_sink(), statistic_sink()
+        for r in rows:
+            qs.add(r.article["article_id"], [dict(q) for q in r.quotes])
+            ss.add(r.article["article_id"], [dict(x) for x in r.statistics])
+        quote_table, statistic_table = qs.table(), ss.table()
+    quotes = (pl.from_arrow(quote_table)
+              .join(summit_keys, on=["article_id", "summit_local_id"], how="left")
+              .join(person_keys, on=["article_id", "person_local_id"], how="left")
+              .with_columns(pl.coalesce("person_name", "speaker").alias("speaker"))
+              .select("quote_id", "article_id", "summit_id", "speaker_person_id", "speaker", "text",
+                      "char_start", "char_end", "cue"))
+    statistics = (pl.from_arrow(statistic_table)
+                  .join(summit_keys, on=["article_id", "summit_local_id"], how="left")
+                  .select("statistic_id", "article_id", "summit_id", "value", "unit", "text", "qualifier",
+                          "context", "char_start", "char_end"))
 
     article_schema = {
         "article_id": pl.Utf8, "source_path": pl.Utf8, "sha256": pl.Utf8, "format": pl.Utf8,

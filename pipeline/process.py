@@ -175,9 +175,15 @@ def shingles(text: str, n: int = 8) -> set[int]:
     return {zlib.crc32(" ".join(words[i:i + n]).encode()) for i in range(max(0, len(words) - n + 1))}
 
 
+SHINGLE_SAMPLE = 4  # keep the passages whose hash is 0 mod 4
+
+
 def shingle_bytes(text: str) -> bytes:
-    """The body's 8-word shingles, sorted, as packed little-endian uint32 (for the cache)."""
-    return array("I", sorted(shingles(text))).tobytes()
+    """A sample of the body's 8-word shingles, sorted, as packed little-endian uint32 (for the
+    cache and syndication). The sample is by hash value (about one passage in four), so two
+    copies of a text keep the same passages; it cuts syndication's memory and cache size 4x
+    at 100k articles while near-copies still share dozens of sampled passages."""
+    return array("I", sorted(h for h in shingles(text) if h % SHINGLE_SAMPLE == 0)).tobytes()
 
 
 def shingles_from_bytes(raw: bytes | None) -> array:

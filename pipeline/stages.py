@@ -332,28 +332,43 @@ def current_documents(clean: CleanResult, plan: Plan) -> list[CurrentDocument]:
     return sorted(docs, key=lambda d: d.source_path)
 
 
-def gather_rows(docs: list[CurrentDocument], cache: Iterable[dict[str, Any]],
-                failed: set[str]) -> tuple[list[ArticleRows], dict[str, bytes], list[CurrentDocument]]:
+@dataclass
+class Gathered:
+    rows: list[ArticleRows]  # article, people, summits, attendees, meetings (no bodies)
+    shingles: dict[str, bytes]  # packed sampled shingles, by article id
+    quotes: pa.Table  # Arrow from the start: most rows and all their text (normalise.ColumnSink)
+    statistics: pa.Table
+    kept: list[CurrentDocument]  # the documents that made it, by path
+
+
+def gather_rows(docs: list[CurrentDocument], cache: Iterable[dict[str, Any]], failed: set[str]) -> Gathered:
     """Bind cached extractions (by content) to the documents' paths, streaming the cache.
 
-    Returns the per-article rows (without bodies), each article's packed shingles, and the
-    documents that made it (a document whose extraction failed is left out)."""
+    A document whose extraction failed is left out. Quotes and statistics go into Arrow
+    columns as they are read, so memory stays a few KB per article at any corpus size."""
+    from pipeline.normalise import quote_sink, statistic_sink
+
     wanted: dict[tuple[str, str], list[CurrentDocument]] = {}
     for d in docs:
         if d.source_path not in failed:
             wanted.setdefault((d.sha256, d.format), []).append(d)
     rows, shingles, kept = [], {}, []
+    quotes, statistics = quote_sink(), statistic_sink()
     for row in cache:
         group = wanted.pop((row["sha256"], row["format"]), None)
         for d in group or ():
             aid = article_id_for(d.source_path)
             article = {k: row[k] for k in ARTICLE_FIELDS}
             article.update(article_id=aid, source_path=d.source_path, sha256=d.sha256, format=d.format)
-            rows.append(rows_from_json(article, row["rows"]))
+            bound = rows_from_json(article, row["rows"])
+            quotes.add(aid, bound.quotes)
+            statistics.add(aid, bound.statistics)
+            bound.quotes, bound.statistics = [], []
+            rows.append(bound)
             shingles[aid] = row["shingles"]
             kept.append(d if d.encoding else CurrentDocument(d.source_path, d.sha256, d.format, row["encoding"],
                                                              row["size_bytes"], d.file_size, d.mtime_ns))
-    return rows, shingles, sorted(kept, key=lambda d: d.source_path)
+    return Gathered(rows, shingles, quotes.table(), statistics.table(), sorted(kept, key=lambda d: d.source_path))
 
 
 def staged_cache(extract_batches: list[str], columns: list[str] | None = None) -> Iterator[dict[str, Any]]:
@@ -400,9 +415,10 @@ def normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run_
         yield from staged_cache(extract.batches, NO_BODY)
         yield from warehouse.previous_cache(plan.previous.warehouse, keys, NO_BODY)
 
-    rows, packed, kept = gather_rows(docs, cache(), failed)
-    tables: dict[str, Any] = normalise(rows, packed)
-    del rows, packed
+    gathered = gather_rows(docs, cache(), failed)
+    kept = gathered.kept
+    tables: dict[str, Any] = normalise(gathered.rows, gathered.shingles, gathered.quotes, gathered.statistics)
+    del gathered
     now = datetime.now(timezone.utc)
     rejected = clean.rejected + extract.rejected
     tables["documents"] = pl.DataFrame(
