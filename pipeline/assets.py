@@ -90,11 +90,7 @@ def normalised_tables(context: dg.AssetExecutionContext, ingested_files: stages.
         context.add_output_metadata({"nothing_changed": True})
         return NormalisedTables(plan.staging, {}, {}, plan.files_seen, [], plan.previous.warehouse, True)
     tables = stages.normalise_stage(plan, cleaned_pages, extracted_articles, context.run.run_id)
-    paths, counts = {}, {}
-    for name, frame in tables.items():
-        path = Path(plan.staging) / f"table-{name}.parquet"
-        frame.write_parquet(path, compression="zstd")
-        paths[name], counts[name] = str(path), len(frame)
+    paths, counts = stages.stage_tables(tables, Path(plan.staging))
     context.add_output_metadata({**counts, "accounted_for": counts["documents"] + counts["rejected_documents"],
                                  "files_seen": plan.files_seen})
     return NormalisedTables(plan.staging, paths, counts, plan.files_seen, extracted_articles.batches,

@@ -16,10 +16,12 @@ import hashlib
 from array import array
 from collections import Counter, defaultdict
 from datetime import date
+from pathlib import Path
 from typing import Any, Iterable
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipeline import reference
 from pipeline.extract.people import fold
@@ -46,10 +48,14 @@ def _id(prefix: str, *parts: Any) -> str:
 
 
 class ColumnSink:
-    """Rows of one table, appended one at a time and kept as Arrow record batches."""
+    """Rows of one table, appended one at a time and kept as Arrow record batches: in memory,
+    or spooled to a Parquet file when given a path (then memory holds one batch at most)."""
 
-    def __init__(self, schema: pa.Schema, id_field: str, id_prefix: str, flush_at: int = 50_000) -> None:
+    def __init__(self, schema: pa.Schema, id_field: str, id_prefix: str, path: str | Path | None = None,
+                 flush_at: int = 20_000) -> None:
         self.schema, self.id_field, self.id_prefix, self.flush_at = schema, id_field, id_prefix, flush_at
+        self.path = path
+        self._writer = pq.ParquetWriter(str(path), schema, compression="zstd") if path else None
         self._cols: dict[str, list[Any]] = {f.name: [] for f in schema}
         self._batches: list[pa.RecordBatch] = []
 
@@ -67,20 +73,28 @@ class ColumnSink:
 
     def _flush(self) -> None:
         if self._cols[self.id_field]:
-            self._batches.append(pa.RecordBatch.from_pydict(self._cols, schema=self.schema))
+            batch = pa.RecordBatch.from_pydict(self._cols, schema=self.schema)
+            if self._writer is not None:
+                self._writer.write_batch(batch)
+            else:
+                self._batches.append(batch)
             self._cols = {f.name: [] for f in self.schema}
 
-    def table(self) -> pa.Table:
+    def frame(self) -> pl.LazyFrame:
+        """Every row appended, as a lazy frame (scanning the spooled file, if any)."""
         self._flush()
-        return pa.Table.from_batches(self._batches, schema=self.schema)
+        if self._writer is not None:
+            self._writer.close()
+            return pl.scan_parquet(str(self.path))
+        return pl.from_arrow(pa.Table.from_batches(self._batches, schema=self.schema)).lazy()
 
 
-def quote_sink() -> ColumnSink:
-    return ColumnSink(QUOTE_SCHEMA, "quote_id", "q")
+def quote_sink(path: str | Path | None = None) -> ColumnSink:
+    return ColumnSink(QUOTE_SCHEMA, "quote_id", "q", path)
 
 
-def statistic_sink() -> ColumnSink:
-    return ColumnSink(STATISTIC_SCHEMA, "statistic_id", "n")
+def statistic_sink(path: str | Path | None = None) -> ColumnSink:
+    return ColumnSink(STATISTIC_SCHEMA, "statistic_id", "n", path)
 
 
 class _UnionFind:
@@ -130,17 +144,19 @@ def syndication(articles: list[dict[str, Any]],
     })
     aggregator = pl.Series("r", [i for i, a in enumerate(order) if a["is_aggregator"]], dtype=pl.Int32)
 
-    def owned(source: pl.DataFrame) -> pl.DataFrame:
+    def owned(source: pl.LazyFrame) -> pl.DataFrame:
+        """(article r, earlier owner o, passages of r that o owns), for the articles in
+        ``source``; the streaming engine keeps this to about 100 MB at 100k articles."""
         owner = source.group_by("s").agg(pl.col("r").min().alias("o"))
-        return (frame.join(owner, on="s").filter(pl.col("o") < pl.col("r"))
-                .group_by(["r", "o"]).agg(pl.len().alias("n")))
+        return (source.join(owner, on="s").filter(pl.col("o") < pl.col("r"))
+                .group_by(["r", "o"]).agg(pl.len().alias("n")).collect(engine="streaming"))
 
     uf = _UnionFind()
-    for r, o, n in owned(frame).iter_rows():
+    for r, o, n in owned(frame.lazy()).iter_rows():
         if n >= 2:
             uf.union(ids[r], ids[o])
     dup: dict[str, str | None] = {a["article_id"]: None for a in articles}
-    shared = owned(frame.filter(~pl.col("r").is_in(aggregator.implode()))).filter(~pl.col("r").is_in(aggregator.implode()))
+    shared = owned(frame.lazy().filter(~pl.col("r").is_in(aggregator.implode())))
     best = (shared.sort(["r", "n", "o"], descending=[False, True, False])
             .group_by("r", maintain_order=True).agg(pl.col("o").first(), pl.col("n").sum().alias("seen")))
     for r, o, seen in best.iter_rows():
@@ -284,9 +300,11 @@ def _year(s: dict[str, Any]) -> int | None:
 
 # ---------------------------------------------------------------- all tables
 def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | None = None,
-              quote_table: pa.Table | None = None, statistic_table: pa.Table | None = None) -> dict[str, pl.DataFrame]:
+              quote_rows: pl.LazyFrame | None = None,
+              statistic_rows: pl.LazyFrame | None = None) -> dict[str, pl.DataFrame | pl.LazyFrame]:
     """Warehouse tables from per-article rows (people, summits, attendees, meetings) and the
-    quotes and statistics gathered into Arrow tables (:class:`ColumnSink`). The articles'
+    quotes and statistics gathered by :class:`ColumnSink` (when not given, taken from the
+    rows). Quotes and statistics come back lazy, to be streamed to disk. The articles'
     bodies may be left out when their packed shingles are given (the warehouse joins the
     bodies from its cache)."""
     rows = sorted(rows, key=lambda r: r.article["source_path"])
@@ -343,20 +361,20 @@ def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | N
          for (a, k), v in pmap.items()],
         schema={"article_id": pl.Utf8, "person_local_id": pl.Int64, "speaker_person_id": pl.Utf8,
                 "person_name": pl.Utf8})
-    if quote_table is None or statistic_table is None:  # rows that still carry their quotes and statistics
+    if quote_rows is None or statistic_rows is None:  # rows that still carry their quotes and statistics
         qs, ss = quote_sink(), statistic_sink()
         for r in rows:
             qs.add(r.article["article_id"], [dict(q) for q in r.quotes])
             ss.add(r.article["article_id"], [dict(x) for x in r.statistics])
-        quote_table, statistic_table = qs.table(), ss.table()
-    quotes = (pl.from_arrow(quote_table)
-              .join(summit_keys, on=["article_id", "summit_local_id"], how="left")
-              .join(person_keys, on=["article_id", "person_local_id"], how="left")
+        quote_rows, statistic_rows = qs.frame(), ss.frame()
+    quotes = (quote_rows
+              .join(summit_keys.lazy(), on=["article_id", "summit_local_id"], how="left")
+              .join(person_keys.lazy(), on=["article_id", "person_local_id"], how="left")
               .with_columns(pl.coalesce("person_name", "speaker").alias("speaker"))
               .select("quote_id", "article_id", "summit_id", "speaker_person_id", "speaker", "text",
                       "char_start", "char_end", "cue"))
-    statistics = (pl.from_arrow(statistic_table)
-                  .join(summit_keys, on=["article_id", "summit_local_id"], how="left")
+    statistics = (statistic_rows
+                  .join(summit_keys.lazy(), on=["article_id", "summit_local_id"], how="left")
                   .select("statistic_id", "article_id", "summit_id", "value", "unit", "text", "qualifier",
                           "context", "char_start", "char_end"))
 

@@ -336,16 +336,18 @@ def current_documents(clean: CleanResult, plan: Plan) -> list[CurrentDocument]:
 class Gathered:
     rows: list[ArticleRows]  # article, people, summits, attendees, meetings (no bodies)
     shingles: dict[str, bytes]  # packed sampled shingles, by article id
-    quotes: pa.Table  # Arrow from the start: most rows and all their text (normalise.ColumnSink)
-    statistics: pa.Table
+    quotes: Any  # polars LazyFrames over spooled Parquet: most rows and all their text
+    statistics: Any  # never become Python objects (normalise.ColumnSink)
     kept: list[CurrentDocument]  # the documents that made it, by path
 
 
-def gather_rows(docs: list[CurrentDocument], cache: Iterable[dict[str, Any]], failed: set[str]) -> Gathered:
+def gather_rows(docs: list[CurrentDocument], cache: Iterable[dict[str, Any]], failed: set[str],
+                spool: Path | None = None) -> Gathered:
     """Bind cached extractions (by content) to the documents' paths, streaming the cache.
 
     A document whose extraction failed is left out. Quotes and statistics go into Arrow
-    columns as they are read, so memory stays a few KB per article at any corpus size."""
+    columns as they are read, spooled to Parquet under ``spool`` when given, so memory stays
+    a few KB per article at any corpus size."""
     from pipeline.normalise import quote_sink, statistic_sink
 
     wanted: dict[tuple[str, str], list[CurrentDocument]] = {}
@@ -353,7 +355,8 @@ def gather_rows(docs: list[CurrentDocument], cache: Iterable[dict[str, Any]], fa
         if d.source_path not in failed:
             wanted.setdefault((d.sha256, d.format), []).append(d)
     rows, shingles, kept = [], {}, []
-    quotes, statistics = quote_sink(), statistic_sink()
+    quotes = quote_sink(spool / "gathered-quotes.parquet" if spool else None)
+    statistics = statistic_sink(spool / "gathered-statistics.parquet" if spool else None)
     for row in cache:
         group = wanted.pop((row["sha256"], row["format"]), None)
         for d in group or ():
@@ -368,13 +371,30 @@ def gather_rows(docs: list[CurrentDocument], cache: Iterable[dict[str, Any]], fa
             shingles[aid] = row["shingles"]
             kept.append(d if d.encoding else CurrentDocument(d.source_path, d.sha256, d.format, row["encoding"],
                                                              row["size_bytes"], d.file_size, d.mtime_ns))
-    return Gathered(rows, shingles, quotes.table(), statistics.table(), sorted(kept, key=lambda d: d.source_path))
+    return Gathered(rows, shingles, quotes.frame(), statistics.frame(), sorted(kept, key=lambda d: d.source_path))
 
 
 def staged_cache(extract_batches: list[str], columns: list[str] | None = None) -> Iterator[dict[str, Any]]:
     for f in extract_batches:
         if Path(f).exists():
             yield from pq.read_table(f, columns=columns).to_pylist()
+
+
+def stage_tables(tables: dict[str, Any], staging: Path) -> tuple[dict[str, str], dict[str, int]]:
+    """Write every table to ``staging`` as Parquet (lazy frames are streamed); (paths, row counts)."""
+    import polars as pl
+
+    paths, counts = {}, {}
+    for name, frame in tables.items():
+        path = Path(staging) / f"table-{name}.parquet"
+        if isinstance(frame, pl.LazyFrame):
+            frame.sink_parquet(path, compression="zstd")
+            counts[name] = pq.ParquetFile(path).metadata.num_rows
+        else:
+            frame.write_parquet(path, compression="zstd")
+            counts[name] = len(frame)
+        paths[name] = str(path)
+    return paths, counts
 
 
 def new_staging_dir(warehouse: Path, run_id: str) -> Path:
@@ -415,7 +435,7 @@ def normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run_
         yield from staged_cache(extract.batches, NO_BODY)
         yield from warehouse.previous_cache(plan.previous.warehouse, keys, NO_BODY)
 
-    gathered = gather_rows(docs, cache(), failed)
+    gathered = gather_rows(docs, cache(), failed, Path(plan.staging))
     kept = gathered.kept
     tables: dict[str, Any] = normalise(gathered.rows, gathered.shingles, gathered.quotes, gathered.statistics)
     del gathered
