@@ -21,6 +21,10 @@ _MEET = re.compile(
     r"exchange|a\s+summit|one-on-one|tete-a-tete|bilateral)|"
     r"(?:wrapped\s+up|concluded|began|started|opened|continued)\s+(?:[\w\-]+\s+){0,4}?(?:talks|meetings?|discussions)|"
     r"talks\s+with|talks\s+between|meeting\s+(?:with|between)|shook\s+hands)\b", re.I)
+# every alternative of _MEET begins with one of these words, whatever the case: a sentence
+# without any of them (most sentences) holds no match and is not scanned
+_MEET_LEADS = re.compile("met|meet|convened|sat|host|received|welcomed|held|hold|had|have|wrapped|concluded|began|"
+                         "started|opened|continued|talks|shook")  # searched for in the case-folded body
 _BOUNDARY = re.compile(r",\s*(?:who|which|where|while|whose)\b|;|\s(?:but|because|although|after|before|amid|"
                        r"said|says|told|adding|saying)\s|:", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|no longer|declined to|refused to|won't|will not|did not|didn't)\s+(?:\w+\s+)?$", re.I)
@@ -58,7 +62,10 @@ def extract_meetings(units: Units, people: list[P.Person], descs: list[P.Descrip
         seen.add(key)
         facts.append(MeetingFact(min(a, b), max(a, b), s, e))
 
+    fold = units.fold  # None: no prefilter
     for sent in units.sentences:
+        if fold is not None and not _MEET_LEADS.search(fold, sent.start, sent.end):
+            continue
         text = body[sent.start:sent.end]
         for v in _MEET.finditer(text):
             vs, ve = sent.start + v.start(), sent.start + v.end()

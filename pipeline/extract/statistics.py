@@ -11,9 +11,10 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pipeline.extract.units import Units
+from pipeline.extract.units import Units, finditer_at
 
 _WORD_NUMBERS = {
     "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -48,6 +49,9 @@ _QUAL = rf"(?:(?P<qual>(?i:{_QUALIFIERS}))\s+)?"
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = r"(?:\s*(?P<scale>trillion|billion|million|thousand|crore|lakh|bn|mn|mln|bln|tn|trn|k|m|b)\b)?"
 _SYM = r"(?P<sym>US\$|A\$|C\$|HK\$|R\$|\$|€|£|¥|₹|₽|Rs\.?\s?|(?:USD|EUR|GBP|CNY|RMB|JPY|INR|RUB|CHF)\s?)"
+# what _SYM matches, lower-cased and without its trailing space (keep the two in step)
+_SYM_FORMS = ("us$", "a$", "c$", "hk$", "r$", "$", "€", "£", "¥", "₹", "₽", "rs", "rs.",
+              "usd", "eur", "gbp", "cny", "rmb", "jpy", "inr", "rub", "chf")
 _CURWORD = "|".join(sorted((re.escape(w) for w in _CURRENCY_WORDS), key=len, reverse=True))
 
 MONEY_SYM = re.compile(rf"(?<![\w$€£¥]){_QUAL}{_SYM}\s?{_NUM}{_SCALE}", re.I)
@@ -61,9 +65,9 @@ COUNT_WORDS = re.compile(rf"(?<![\w\-]){_QUAL}(?P<word>{_WORD_ALT})(?![\w\-])", 
 _NEXT_WORD = re.compile(r"\s+[\"']?([\w\-']+)[\"']?[,;:.]?")
 _STOP = {"of", "and", "or", "to", "in", "on", "at", "for", "by", "per", "from", "with", "than", "times",
          "a", "an", "the", "who", "which", "that", "was", "were", "is", "are", "had", "have", "has"}
+_COMPOUND_NOUNS = "member|nation|country|state|party|strong|seat|point|vehicle|ship|aircraft|jet|warship"
 COMPOUND = re.compile(
-    rf"(?<![\w\-])(?P<word>\d+|{'|'.join(_HYPHEN_WORDS)})-(?P<noun>member|nation|country|state|party|"
-    rf"strong|seat|point|vehicle|ship|aircraft|jet|warship)\b(?:\s+(?P<head>[a-z]+))?", re.I)
+    rf"(?<![\w\-])(?P<word>\d+|{'|'.join(_HYPHEN_WORDS)})-(?P<noun>{_COMPOUND_NOUNS})\b(?:\s+(?P<head>[a-z]+))?", re.I)
 
 _TIME_NOUNS = {
     "year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours", "minute",
@@ -85,11 +89,111 @@ _MONTHS = ("january|february|march|april|may|june|july|august|september|october|
 
 _ANAPHORIC = {"leaders", "governments", "countries", "sides", "men", "women", "nations", "presidents",
               "heads", "delegations", "parties", "allies", "partners", "states", "premiers", "ministers"}
-_WORD_SCALE = re.compile(rf"(?<![\w\-]){_QUAL}(?P<word>one|two|{'|'.join(k for k in _WORD_NUMBERS if ' ' not in k)})\s+"
-                         r"(?P<scale>million|billion|trillion|crore|lakh)\b", re.I)
+_SCALE_WORD_NUMBERS = ("one", "two", *(k for k in _WORD_NUMBERS if " " not in k))
+_BIG_SCALES = ("million", "billion", "trillion", "crore", "lakh")
+_WORD_SCALE = re.compile(rf"(?<![\w\-]){_QUAL}(?P<word>{'|'.join(_SCALE_WORD_NUMBERS)})\s+"
+                         rf"(?P<scale>{'|'.join(_BIG_SCALES)})\b", re.I)
 _APPEAL = re.compile(
     r"\b(?:donat\w+|support\s+us|support\s+our|patreon|subscribe\w*|subscription|a\s+gift\s+of|per\s+month|"
     r"a\s+month\b.*\bsupport|sign\s+up|free\s+trial|become\s+a\s+(?:member|supporter))\b", re.I)
+
+
+_GROUP_OF = re.compile(r"\b(?:Group\s+of|G-?)\s*$")
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$")
+_MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTHS})\b")
+_DIGIT_DASH_AFTER = re.compile(r"^[\-/]\d")
+_DIGIT_DASH_BEFORE = re.compile(r"\d[\-/]$")
+_LABEL_BEFORE = re.compile(r"\b(?:aged|age|no\.?|number|article|page|chapter|section|vol\.?|room|flight|route|"
+                           r"resolution|paragraph)\s*$", re.I)
+_DETERMINER_BEFORE = re.compile(r"\b(?:[Tt]he|[Tt]hese|[Tt]hose|[Aa]ll|[Aa]ll the)\s+$")
+_SPACES = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+_CLAUSE_END = re.compile(r"[,;:.]$")
+
+# ---- where a match can begin
+# The scans above start with a lookbehind and an optional case-insensitive qualifier, so the
+# regex engine has no first character to look for and tries every position of the body. Each
+# match holds a core that is cheap to find (the first digit of the number, a number word, a
+# scale word, "-member"), and only a few positions before a core can begin a match: the
+# patterns are tried there alone (units.finditer_at). The literal forms are looked for in the
+# case-folded body (units.fold_case), where they stand exactly where re.I would match them.
+_QUAL_FORMS = tuple(_QUALIFIERS.split("|"))
+_HYPHEN_WORD_FORMS = tuple(_HYPHEN_WORDS)
+_DIGIT_RUN = re.compile(r"\d+")
+_HYPHEN_NOUN = re.compile(rf"-(?:{_COMPOUND_NOUNS})", re.I)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what \w matches
+
+
+def _space_start(body: str, i: int) -> int:
+    """The start of the run of whitespace (\\s) that ends at ``i``."""
+    while i > 0 and body[i - 1].isspace():
+        i -= 1
+    return i
+
+
+def _ends_at(fold: str, j: int, forms: tuple[str, ...]) -> list[int]:
+    """Every position p with fold[p:j] in ``forms``."""
+    if not fold.endswith(forms, 0, j):
+        return []
+    return [j - len(f) for f in forms if fold.endswith(f, 0, j)]
+
+
+def _qualified(body: str, fold: str, p: int) -> list[int]:
+    """``p``, and the start of every qualifier ("more than ") that may stand before ``p``:
+    _QUAL is a qualifier (ending in a letter) then whitespace up to ``p``."""
+    j = _space_start(body, p)
+    return [p, *_ends_at(fold, j, _QUAL_FORMS)] if j < p else [p]
+
+
+def _match_starts(body: str, fold: str) -> dict[str, list[int]]:
+    """For each scan, ascending positions among which is every position where a match can begin."""
+    digits = [m.start() for m in _DIGIT_RUN.finditer(body)]
+    # MONEY_WORD, PERCENT, COUNT_DIGITS: the number starts a run of digits (the lookbehind or
+    # the qualifier's whitespace stands before it)
+    number = {s for c in digits for s in _qualified(body, fold, c)}
+    # MONEY_SYM: a symbol (_SYM_FORMS) and at most two whitespace characters ("Rs. " then \s?)
+    # before the number, and the qualifier before the symbol
+    money = set()
+    for c in digits:
+        k = c
+        for _ in range(3):
+            for t in _ends_at(fold, k, _SYM_FORMS):
+                money.update(_qualified(body, fold, t))
+            if k == 0 or not body[k - 1].isspace():
+                break
+            k -= 1
+    # COMPOUND: a number word ("two dozen") or digits right before "-member"; digits, not
+    # preceded by \w, start a run of \w
+    compound = set()
+    for m in _HYPHEN_NOUN.finditer(body):
+        h = s = m.start()
+        while s > 0 and _is_word_char(body[s - 1]):
+            s -= 1
+        compound.add(s)
+        compound.update(_ends_at(fold, h, _HYPHEN_WORD_FORMS))
+    # COUNT_WORDS: a number word, not preceded by \w (the lookbehind or the qualifier's space)
+    words = set()
+    for w in _WORD_NUMBERS:
+        i = fold.find(w)
+        while i >= 0:
+            if i == 0 or not _is_word_char(body[i - 1]):
+                words.update(_qualified(body, fold, i))
+            i = fold.find(w, i + 1)
+    # _WORD_SCALE: a number word, whitespace, then a scale word
+    scaled = set()
+    for sc in _BIG_SCALES:
+        i = fold.find(sc)
+        while i >= 0:
+            j = _space_start(body, i)
+            if j < i:
+                for w in _ends_at(fold, j, _SCALE_WORD_NUMBERS):
+                    scaled.update(_qualified(body, fold, w))
+            i = fold.find(sc, i + 1)
+    return {"money_sym": sorted(money), "number": sorted(number), "compound": sorted(compound),
+            "words": sorted(words), "scaled": sorted(scaled)}
 
 
 @dataclass(frozen=True)
@@ -113,7 +217,7 @@ def _number(text: str) -> float | None:
 
 
 def _is_year(num: str) -> bool:
-    if not re.fullmatch(r"\d{4}", num):
+    if not (len(num) == 4 and num.isdecimal()):  # fullmatch \d{4}: \d is what isdecimal accepts
         return False
     value = int(num)
     return 1000 <= value <= 2199
@@ -122,11 +226,11 @@ def _is_year(num: str) -> bool:
 def _date_context(body: str, start: int, end: int) -> bool:
     before = body[max(0, start - 12):start].lower()
     after = body[end:end + 12].lower()
-    if re.search(rf"\b(?:{_MONTHS})\.?\s*$", before):
+    if _MONTH_BEFORE.search(before):
         return True
-    if re.match(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTHS})\b", after):
+    if _MONTH_AFTER.match(after):
         return True
-    if re.match(r"^[\-/]\d", after) or re.search(r"\d[\-/]$", before):
+    if _DIGIT_DASH_AFTER.match(after) or _DIGIT_DASH_BEFORE.search(before):
         return True
     return False
 
@@ -142,6 +246,12 @@ def extract_statistics(units: Units) -> list[StatFact]:
     found: list[StatFact] = []
     starts: list[int] = []  # the spans taken so far, sorted; they never overlap, so their
     ends: list[int] = []  # ends are sorted too (a bisection, not a scan: long bodies stay linear)
+    appeal: dict[int, bool] = {}  # sentence start -> is it a donation appeal
+    where = _match_starts(body, units.fold) if units.fold is not None else None
+
+    def scan(rx: re.Pattern[str], key: str) -> Iterator[re.Match[str]]:
+        # where is None: the body did not fold (units.fold_case), every position is tried
+        return rx.finditer(body) if where is None else finditer_at(rx, body, where[key])
 
     def overlaps(s: int, e: int) -> bool:
         k = bisect.bisect_left(starts, e)  # spans [0, k) start before e
@@ -151,48 +261,49 @@ def extract_statistics(units: Units) -> list[StatFact]:
         if value is None or not math.isfinite(value) or overlaps(s, e):
             return
         sent = units.sentence_at(s)
-        if sent and _APPEAL.search(body[sent.start:sent.end]):
-            return  # a donation or subscription line that survived cleaning
-        if re.search(r"\b(?:Group\s+of|G-?)\s*$", body[max(0, s - 10):s]):
+        if sent:
+            if sent.start not in appeal:
+                appeal[sent.start] = bool(_APPEAL.search(body[sent.start:sent.end]))
+            if appeal[sent.start]:
+                return  # a donation or subscription line that survived cleaning
+        if _GROUP_OF.search(body[max(0, s - 10):s]):
             return  # "Group of 20": part of a name
         if body[s:e].count('"') % 2 == 1 and body[e:e + 1] == '"':
             e += 1  # 14 "dialogue partners": keep the closing mark with its opening one
-        sent = units.sentence_at(s)
         ss, se = (sent.start, sent.end) if sent else (s, e)
         k = bisect.bisect_left(starts, s)
         starts.insert(k, s)
         ends.insert(k, e)
         found.append(StatFact(s, e, body[s:e], value, unit, qual.lower() if qual else None, ss, se))
 
-    for m in MONEY_SYM.finditer(body):
+    for m in scan(MONEY_SYM, "money_sym"):
         num = _number(m.group("num"))
         if num is None or (_is_year(m.group("num")) and not m.group("sym")):
             continue
         scale = _SCALES.get((m.group("scale") or "").lower(), 1.0)
         unit = _CURRENCY_SYMBOLS.get(m.group("sym").strip().lower().rstrip("."), "USD")
         add(m.start(), m.end(), num * scale, unit, m.group("qual"))
-    for m in MONEY_WORD.finditer(body):
+    for m in scan(MONEY_WORD, "number"):
         num = _number(m.group("num"))
         scale = _SCALES.get((m.group("scale") or "").lower(), 1.0)
         add(m.start(), m.end(), None if num is None else num * scale,
             _CURRENCY_WORDS[m.group("cur").lower()], m.group("qual"))
-    for m in PERCENT.finditer(body):
+    for m in scan(PERCENT, "number"):
         add(m.start(), m.end(), _number(m.group("num")), "percent", m.group("qual"))
-    for m in COMPOUND.finditer(body):
+    for m in scan(COMPOUND, "compound"):
         word = m.group("word").lower()
         value = float(word) if word.isdigit() else float(_HYPHEN_WORDS[word])
         if m.group("noun").lower() == "strong" and not m.group("head"):
             continue
         end = m.end() if m.group("head") else m.end("noun")
         add(m.start(), end, value, "count", None)
-    for m in COUNT_DIGITS.finditer(body):
+    for m in scan(COUNT_DIGITS, "number"):
         num_text = m.group("num")
         s = m.start()
         if _is_year(num_text) or _date_context(body, m.start("num"), m.end("num")):
             continue
         # "aged 70", "No. 10", "Article 5", page numbers
-        if re.search(r"\b(?:aged|age|no\.?|number|article|page|chapter|section|vol\.?|room|flight|route|"
-                     r"resolution|paragraph)\s*$", body[max(0, s - 14):m.start("num")], re.I):
+        if _LABEL_BEFORE.search(body[max(0, s - 14):m.start("num")]):
             continue
         head = _head_noun(body, m.end())
         if head is None:
@@ -204,14 +315,14 @@ def extract_statistics(units: Units) -> list[StatFact]:
         if m.group("scale2"):
             value *= _SCALES[m.group("scale2").strip().lower()]
         add(s, end, value, "people" if noun in _PEOPLE_NOUNS else "count", m.group("qual"))
-    for m in _WORD_SCALE.finditer(body):
+    for m in scan(_WORD_SCALE, "scaled"):
         head = _head_noun(body, m.end())
         if head is None:
             continue
         noun, end = head
         value = float(_HYPHEN_WORDS[m.group("word").lower()]) * _SCALES[m.group("scale").lower()]
         add(m.start(), end, value, "people" if noun in _PEOPLE_NOUNS else "count", m.group("qual"))
-    for m in COUNT_WORDS.finditer(body):
+    for m in scan(COUNT_WORDS, "words"):
         head = _head_noun(body, m.end())
         if head is None:
             continue
@@ -219,8 +330,8 @@ def extract_statistics(units: Units) -> list[StatFact]:
         value = float(_WORD_NUMBERS[m.group("word").lower()])
         # a leading determiner belongs to the mention: "the five Central Asian states"
         s = m.start()
-        det = re.search(r"\b(?:[Tt]he|[Tt]hese|[Tt]hose|[Aa]ll|[Aa]ll the)\s+$", body[max(0, s - 10):s])
-        if det and not m.group("qual") and re.fullmatch(r"\s+", body[m.end("word"):end - len(noun)]) \
+        det = _DETERMINER_BEFORE.search(body[max(0, s - 10):s])
+        if det and not m.group("qual") and _SPACES.fullmatch(body[m.end("word"):end - len(noun)]) \
                 and noun in _ANAPHORIC:
             continue  # "the three leaders", "the two governments": a reference back, not a count
         if det and not m.group("qual"):
@@ -243,13 +354,13 @@ def _head_noun(body: str, pos: int) -> tuple[str, int] | None:
         lw = word.lower().strip("'")
         if lw in _TIME_NOUNS or lw in _CHROME_NOUNS or lw in _STOP:
             return None
-        if re.search(r"\d", word):
+        if _DIGIT.search(word):
             return None
         end = m.start(1) + len(word)
         if word[0].islower() and _plural(lw):
             closing = body[end:end + 1]
             return lw, end + (1 if closing in "\"'" and body[m.start():m.start(1)].strip() else 0)
-        pos = m.end() if not re.search(r"[,;:.]$", m.group(0)) else -1
+        pos = m.end() if not _CLAUSE_END.search(m.group(0)) else -1
         if pos < 0:
             return None
     return None

@@ -12,6 +12,7 @@ those sentences or, failing that, in the lead paragraph.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +26,9 @@ from pipeline.extract.units import UPPER, Units
 _SUMMIT_WORD = re.compile(
     r"\b(?:summit|summits|summitry|leaders'?\s+meeting|heads?[\s-]+of[\s-]+(?:state|government)(?:\s+and\s+government)?\s+"
     r"(?:meeting|council|conference|gathering)|leaders'?\s+(?:gathering|conference)|European Council meeting)\b", re.I)
+# every alternative of _SUMMIT_WORD begins with one of these, whatever the case: a sentence
+# without any of them holds no match and is not scanned
+_SUMMIT_LEADS = re.compile("summit|leaders|head|european council meeting")  # searched for in the case-folded body
 _ORDINALS = ("first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
              "thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
              r"\d{1,2}(?:st|nd|rd|th)")
@@ -67,11 +71,28 @@ class SummitMention:
         return len(self.mentions)
 
 
+def _alias_regex(alias: str) -> str:
+    return re.escape(alias).replace(r"\ ", r"\s+").replace(r"\-", r"[\-\u2013]")
+
+
 @cache
 def _org_regex() -> re.Pattern[str]:
+    """Any alias, not inside a word: the matches of "(?<![\\w\\-])(?:alias|alias|...)(?![\\w\\-])".
+
+    Written as one branch per first character ("N(?<![\\w\\-]N)(?:orth\\s+Atlantic...|ATO|ato|AM)"),
+    each alias keeping its place among those that share the character, so that the pattern
+    begins with a literal character in every branch: the engine then skips to the characters
+    that can start an alias instead of trying the alternation at every position. Only the
+    branch of the character at hand can match, so the order of the attempts is unchanged; the
+    lookbehind, moved after the first character, still tests the character before it."""
     aliases = [a for a, _ in reference.organization_aliases()]
-    alt = "|".join(re.escape(a).replace(r"\ ", r"\s+").replace(r"\-", r"[\-\u2013]") for a in aliases)
-    return re.compile(rf"(?<![\w\-])(?:{alt})(?![\w\-])")
+    if not all(a[:1].isalnum() for a in aliases):  # a first character re.escape or _alias_regex would change
+        return re.compile(rf"(?<![\w\-])(?:{'|'.join(map(_alias_regex, aliases))})(?![\w\-])")
+    branches: dict[str, list[str]] = {}
+    for a in aliases:
+        branches.setdefault(a[0], []).append(_alias_regex(a[1:]))
+    alt = "|".join(rf"{c}(?<![\w\-]{c})(?:{'|'.join(rest)})" for c, rest in branches.items())
+    return re.compile(rf"(?:{alt})(?![\w\-])")
 
 
 def _orgs_in(text: str, offset: int) -> list[tuple[int, int, str]]:
@@ -128,12 +149,20 @@ def find_summits(units: Units, published: date | None) -> list[SummitMention]:
             topic[canon] += 2
         if units.paragraphs and s < units.paragraphs[min(1, len(units.paragraphs) - 1)].end:
             topic[canon] += 1
+    # the organisations inside each sentence: the matches do not overlap, so both their starts
+    # and their ends are sorted and those inside a sentence form one run
+    org_starts, org_ends = [o[0] for o in orgs_all], [o[1] for o in orgs_all]
+    orgs_of = [orgs_all[bisect_left(org_starts, sent.start):bisect_right(org_ends, sent.end)]
+               for sent in units.sentences]
+    fold = units.fold  # None: no prefilter
     strong: list[tuple[int, int, str, int]] = []  # (start, end, org, sentence index)
     weak: list[tuple[int, int, int, list[tuple[int, int, str]]]] = []
     for k, sent in enumerate(units.sentences):
         text = body[sent.start:sent.end]
-        orgs = [o for o in orgs_all if sent.start <= o[0] and o[1] <= sent.end]
-        words = [(sent.start + w.start(), sent.start + w.end()) for w in _SUMMIT_WORD.finditer(text)]
+        orgs = orgs_of[k]
+        words = []
+        if fold is None or _SUMMIT_LEADS.search(fold, sent.start, sent.end):
+            words = [(sent.start + w.start(), sent.start + w.end()) for w in _SUMMIT_WORD.finditer(text)]
         # "the Group of Eight meeting", "an ASEAN leaders' gathering"
         for s, e, canon in orgs:
             if _ORG_MEETING.match(body[e:e + 30]) and not re.search(r"ministers?", body[e:e + 30], re.I):
@@ -174,12 +203,13 @@ def find_summits(units: Units, published: date | None) -> list[SummitMention]:
         # no summit word: "the leaders of the AUKUS partnership announced ..." is still a
         # leaders' meeting of that organisation
         for k, sent in enumerate(units.sentences):
+            if not orgs_of[k]:
+                continue
             text = body[sent.start:sent.end]
             if not _LEADERS_MET.search(text):
                 continue
-            for s, e, canon in orgs_all:
-                if sent.start <= s and e <= sent.end and (
-                        _LEADERS_OF.search(body[max(0, s - 40):s]) or re.match(r"\s*(?:'s\s+)?leaders\b", body[e:e + 12])):
+            for s, e, canon in orgs_of[k]:
+                if _LEADERS_OF.search(body[max(0, s - 40):s]) or re.match(r"\s*(?:'s\s+)?leaders\b", body[e:e + 12]):
                     strong.append((s, e, canon, k))
     by_org: dict[str | None, SummitMention] = {}
 

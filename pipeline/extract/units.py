@@ -6,7 +6,9 @@ attribution ("...," Putin said.) stay in one unit.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 UPPER = "".join(chr(c) for c in range(0x41, 0x250) if chr(c).isupper())
 LOWER = "".join(chr(c) for c in range(0x61, 0x250) if chr(c).islower())
@@ -18,6 +20,34 @@ _ABBREVIATIONS = {
     "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "u.s", "u.k", "u.n", "e.u", "d.c", "e.g", "i.e", "a.m", "p.m", "approx", "est", "fig", "mt",
 }
+
+
+def fold_case(text: str) -> str | None:
+    """``text`` lower-cased so that literals written in lower case (ASCII or currency signs)
+    can be looked for with str.find, ``in`` or endswith as re.I would match them: for every
+    such character x, ``fold[i] == x`` exactly when ``text[i]`` matches x under re.I. Besides
+    the capitals, re.I matches "i" with "İ" and "ı", "s" with "ſ" and "k" with the Kelvin sign
+    (which lower() maps to "k"); "İ" is also the one character that lower() turns into two.
+    None should lower-casing change the length all the same: callers then try every position."""
+    fold = text.replace("\u0130", "I").lower().replace("\u0131", "i").replace("\u017f", "s")
+    return fold if len(fold) == len(text) else None
+
+
+def finditer_at(rx: re.Pattern[str], text: str, starts: Iterable[int],
+                endpos: int | None = None) -> Iterator[re.Match[str]]:
+    """What ``rx.finditer(text, pos, endpos)`` yields, trying ``rx`` only at ``starts``:
+    ascending positions, none before ``pos``, among which is every position where a match can
+    begin. For patterns that cannot match the empty string. finditer yields the leftmost match
+    at or after the end of the previous one, and ``rx.match`` at a position sees the text
+    before it (lookbehinds, \\b, ^) as a search reaching that position does."""
+    endpos = len(text) if endpos is None else endpos
+    after = 0
+    for s in starts:
+        if s >= after:
+            m = rx.match(text, s, endpos)
+            if m:
+                yield m
+                after = m.end()
 
 
 @dataclass(frozen=True)
@@ -72,6 +102,15 @@ def _is_closing(text: str, i: int) -> bool:
 _SINGLE = re.compile(r"(?:^|(?<=[\s(\[\u2014\-]))'(?=[^\W_])(?P<inner>[^'\n]*?(?:'[^\W_][^'\n]*?)*?[,.!?;])'(?=\s|$)")
 
 
+def _positions(text: str, char: str, start: int, end: int) -> list[int]:
+    """Every offset of ``char`` in text[start:end]."""
+    out, i = [], text.find(char, start, end)
+    while i >= 0:
+        out.append(i)
+        i = text.find(char, i + 1, end)
+    return out
+
+
 def quote_spans(body: str, paragraphs: list[Span] | None = None) -> list[Quote]:
     """Pair the quotation marks paragraph by paragraph: straight double quotes (the body is
     normalised), and single quotes when they clearly delimit speech (British style:
@@ -80,7 +119,8 @@ def quote_spans(body: str, paragraphs: list[Span] | None = None) -> list[Quote]:
     doubles = _double_spans(body, paragraphs)
     singles: list[Quote] = []
     for pi, para in enumerate(paragraphs if paragraphs is not None else paragraph_spans(body)):
-        for m in _SINGLE.finditer(body, para.start, para.end):
+        marks = _positions(body, "'", para.start, para.end)  # a match begins at its opening mark
+        for m in finditer_at(_SINGLE, body, marks, para.end):
             o, c = m.start(), m.end() - 1
             if any(q.open_mark <= o <= q.close_mark or q.open_mark <= c <= q.close_mark for q in doubles):
                 continue
@@ -144,9 +184,9 @@ def sentence_spans(body: str, paragraphs: list[Span] | None = None,
             end_punct = m.start() + len(m.group(0).rstrip())
             if any(a < dot < b and end_punct <= b for a, b in inside[qi:qi + 3]):
                 continue  # inside a quotation (a quote that ends the sentence still ends it)
-            word = re.search(r"([\w.]+)$", body[start:dot])
+            word = _last_word(body, start, dot)
             if word:
-                w = word.group(1).lower().rstrip(".")
+                w = word.lower().rstrip(".")
                 if w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
                     continue
             out.append(Sentence(start, m.start() + len(m.group(0).rstrip()), pi))
@@ -154,6 +194,19 @@ def sentence_spans(body: str, paragraphs: list[Span] | None = None,
         if start < para.end:
             out.append(Sentence(start, para.end, pi))
     return out
+
+
+def _last_word(body: str, start: int, end: int) -> str:
+    r"""What ``re.search(r"([\w.]+)$", body[start:end])`` captures ("" for no match), found by
+    walking back from the end instead of trying every position of the text: "$" is the end,
+    or the place before a final newline, and the capture is the whole run of \w (what
+    str.isalnum accepts, and "_") and "." that ends there."""
+    if end > start and body[end - 1] == "\n":
+        end -= 1
+    i = end
+    while i > start and (body[i - 1].isalnum() or body[i - 1] in "._"):
+        i -= 1
+    return body[i:end]
 
 
 def sentence_at(sentences: list[Sentence], pos: int) -> Sentence | None:
@@ -176,6 +229,11 @@ class Units:
     paragraphs: list[Span]
     quotes: list[Quote]
     sentences: list[Sentence]
+
+    @cached_property
+    def fold(self) -> str | None:
+        """:func:`fold_case` of the body."""
+        return fold_case(self.body)
 
     @classmethod
     def of(cls, body: str) -> "Units":
