@@ -208,6 +208,15 @@ class StatFact:
     sentence_end: int
 
 
+# Letters that case-insensitive matching takes for ASCII ones but str.lower() does not turn
+# into them ("ſix", "FİVE", the Kelvin sign): the words the regexes matched, as table keys.
+_ODD_LETTERS = str.maketrans({"\u017f": "s", "\u0130": "I", "\u0131": "i", "\u212a": "K"})
+
+
+def _key(word: str) -> str:
+    return word.translate(_ODD_LETTERS).lower()
+
+
 def _number(text: str) -> float | None:
     try:
         value = float(text.replace(",", ""))
@@ -287,11 +296,11 @@ def extract_statistics(units: Units) -> list[StatFact]:
         num = _number(m.group("num"))
         scale = _SCALES.get((m.group("scale") or "").lower(), 1.0)
         add(m.start(), m.end(), None if num is None else num * scale,
-            _CURRENCY_WORDS[m.group("cur").lower()], m.group("qual"))
+            _CURRENCY_WORDS[_key(m.group("cur"))], m.group("qual"))
     for m in scan(PERCENT, "number"):
         add(m.start(), m.end(), _number(m.group("num")), "percent", m.group("qual"))
     for m in scan(COMPOUND, "compound"):
-        word = m.group("word").lower()
+        word = _key(m.group("word"))
         value = float(word) if word.isdigit() else float(_HYPHEN_WORDS[word])
         if m.group("noun").lower() == "strong" and not m.group("head"):
             continue
@@ -313,21 +322,21 @@ def extract_statistics(units: Units) -> list[StatFact]:
         if value is None:
             continue
         if m.group("scale2"):
-            value *= _SCALES[m.group("scale2").strip().lower()]
+            value *= _SCALES[_key(m.group("scale2").strip())]
         add(s, end, value, "people" if noun in _PEOPLE_NOUNS else "count", m.group("qual"))
     for m in scan(_WORD_SCALE, "scaled"):
         head = _head_noun(body, m.end())
         if head is None:
             continue
         noun, end = head
-        value = float(_HYPHEN_WORDS[m.group("word").lower()]) * _SCALES[m.group("scale").lower()]
+        value = float(_HYPHEN_WORDS[_key(m.group("word"))]) * _SCALES[_key(m.group("scale"))]
         add(m.start(), end, value, "people" if noun in _PEOPLE_NOUNS else "count", m.group("qual"))
     for m in scan(COUNT_WORDS, "words"):
         head = _head_noun(body, m.end())
         if head is None:
             continue
         noun, end = head
-        value = float(_WORD_NUMBERS[m.group("word").lower()])
+        value = float(_WORD_NUMBERS[_key(m.group("word"))])
         # a leading determiner belongs to the mention: "the five Central Asian states"
         s = m.start()
         det = _DETERMINER_BEFORE.search(body[max(0, s - 10):s])
