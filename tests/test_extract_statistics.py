@@ -132,6 +132,6 @@ def test_not_statistics(text):
 def test_number_words_with_letters_that_match_ascii_case_insensitively():
     # "ſ" (long s) and "İ" match s/i under re.I but str.lower() keeps them apart: these used
     # to raise KeyError (and reject the document) instead of giving the counts
-    facts = extract_statistics(Units("FİVE countries joined and ſix nations left the bloc."))
+    facts = extract_statistics(Units.of("FİVE countries joined and ſix nations left the bloc."))
     assert [(f.text, f.value, f.unit) for f in facts] == [("FİVE countries", 5.0, "count"),
                                                            ("ſix nations", 6.0, "count")]
