@@ -30,6 +30,7 @@ import collections
 import functools
 import itertools
 import re
+import string
 from dataclasses import dataclass
 
 from pipeline.clean import meta
@@ -37,6 +38,7 @@ from pipeline.clean.page import CleanedPage
 from pipeline.textnorm import MAX_DUMP_CHARS, join_paragraphs, normalise_text
 
 __all__ = ["clean_text_dump"]
+
 
 class _Caseless:
     """A case-insensitive pattern that runs faster on ASCII text (most lines).
@@ -869,7 +871,7 @@ def _aggregator_body(lines: list[_Line], nonempty: list[int]) -> tuple[list[int]
 
 # ---------------------------------------------------------------- metadata
 _TITLE_SPLIT = re.compile(r"\s+[-|–—·:»]\s+(?=[^-|–—·:»]*$)")
-# a title does not open with these, nor end with ':'
+# a title does not open with these, nor end with ':' (tested apart: a line holds no newline)
 _TITLE_BAD = re.compile(r"^(?:by\s|photo|image|credit|updated|published|posted|share|advertisement)", re.I)
 
 
@@ -892,14 +894,26 @@ _FUNCTION_WORDS = re.compile(
 _LETTERS = re.compile(r"[^\W\d_]")
 
 
+_ASCII_UPPER = string.ascii_uppercase.encode()
+_ASCII_LOWER = string.ascii_lowercase.encode()
+
+
 def _all_caps(t: str) -> bool:
     """Most letters upper case: a masthead, kicker or section label ("THE CONTINENTAL REVIEW")."""
-    letters = _LETTERS.findall(t)
-    if len(letters) < 6:
-        return False
-    # (no single character is both upper and lower case)
-    upper = sum(map(str.isupper, letters))
-    return upper >= 0.8 * (upper + sum(map(str.islower, letters))) > 0
+    if t.isascii():  # the letters are A-Z and a-z: counted by deleting them from the bytes
+        b = t.encode()
+        upper = len(b) - len(b.translate(None, _ASCII_UPPER))
+        lower = len(b) - len(b.translate(None, _ASCII_LOWER))
+        if upper + lower < 6:
+            return False
+    else:
+        letters = _LETTERS.findall(t)
+        if len(letters) < 6:
+            return False
+        # (no single character is both upper and lower case)
+        upper = sum(map(str.isupper, letters))
+        lower = sum(map(str.islower, letters))
+    return upper >= 0.8 * (upper + lower) > 0
 
 
 def _menu_like(t: str) -> bool:
