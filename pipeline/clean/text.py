@@ -25,8 +25,12 @@ Only general signals are used: nothing keys on a particular outlet.
 """
 from __future__ import annotations
 
+import bisect
+import collections
 import functools
+import itertools
 import re
+import string
 from dataclasses import dataclass
 
 from pipeline.clean import meta
@@ -34,6 +38,47 @@ from pipeline.clean.page import CleanedPage
 from pipeline.textnorm import MAX_DUMP_CHARS, join_paragraphs, normalise_text
 
 __all__ = ["clean_text_dump"]
+
+
+class _Caseless:
+    """A case-insensitive pattern that runs faster on ASCII text (most lines).
+
+    On ASCII text, IGNORECASE matching is exactly case-sensitive matching of ``text.lower()``
+    against the pattern with its letters lower-cased: there str.lower() maps only A-Z to
+    a-z, keeps every offset and changes nothing that \\w, \\s, \\d, \\b or a character class
+    sees; and the case-sensitive scan is two to three times faster.  Other text goes to the
+    IGNORECASE pattern.  Only whether the pattern occurs and how often are offered (the
+    matched text would be lower-cased).
+
+    *needs*, when given, are lower-case strings one of which every match holds: an ASCII
+    text holding none of them is not scanned at all."""
+
+    def __init__(self, pattern: str, needs: tuple[str, ...] = ()) -> None:
+        # The equivalence also needs: no inline flags, and no non-ASCII character in the
+        # pattern that matches an ASCII letter case-insensitively (the Kelvin sign, the long
+        # s, the dotless i), neither as a literal nor as the end of a range.
+        assert not re.search(r"\(\?[aiLmsux-]", pattern)
+        assert not re.search(r"[^\x00-\x7f]-|-[^\x00-\x7f]", pattern)
+        assert not any(re.fullmatch(re.escape(c), chr(a), re.I)
+                       for c in set(pattern) if not c.isascii() for a in range(128))
+        self._ci = re.compile(pattern, re.I)
+        lowered = re.sub(r"\\.|[A-Z]+", lambda m: m.group() if m.group()[0] == "\\" else m.group().lower(), pattern)
+        self._lower = re.compile(lowered)
+        self._needs = needs
+
+    def found(self, text: str) -> bool:
+        if text.isascii():
+            low = text.lower()
+            if self._needs and not any(k in low for k in self._needs):
+                return False
+            return self._lower.search(low) is not None
+        return self._ci.search(text) is not None
+
+    def count(self, text: str) -> int:
+        if text.isascii():
+            return len(self._lower.findall(text.lower()))
+        return len(self._ci.findall(text))
+
 
 # ---------------------------------------------------------------- lexicons
 _BULLET = re.compile(r"^(?:[•·▪■►▶●◦*>»-]|\d{1,2}[.)])\s*")
@@ -91,7 +136,7 @@ _CHROME_START = re.compile(
     re.I,
 )
 # Phrases that mark a line as chrome wherever it appears on the line.
-_CHROME_PHRASE = re.compile(
+_CHROME_PHRASE = _Caseless(
     r"\b(?:"
     r"sign\s+up\s+(?:for|to)\b.{0,40}\bnewsletter|newsletter\b.{0,60}\b(?:inbox|mailbox|sign\s+up|subscribe)|"
     r"subscribe\s+to\s+(?:our|the)\b|our\s+(?:weekly|daily|free)\s+newsletter|"
@@ -119,8 +164,7 @@ _CHROME_PHRASE = re.compile(
     r"this\s+(?:document|material|article)\s+is\s+subject\s+to\s+copyright|"
     r"cookies?\b.{0,80}\b(?:sit[eo]|sitio|website|navega\w*|brows\w*|esperienza|experiencia|expérience|experience|consent\w*)\b|"
     r"\b(?:logged\s+in|log\s+in|sign\s+in|connesso|conectado|connecté|angemeldet)\s+(?:to|per|para|pour|um)\s+\w+\s+(?:a|un|um|una|einen)\s+(?:comment|commento|comentário|comentario|commentaire|kommentar)"
-    r")",
-    re.I,
+    r")"
 )
 
 # A line after which the article is over, for sure (checked once body text was seen).
@@ -195,20 +239,19 @@ _COMMENTS_START = re.compile(
 )
 
 # Soft lexicon for donation / subscription appeals (density over consecutive lines).
-_APPEAL_WORDS = re.compile(
+_APPEAL_WORDS = _Caseless(
     r"\b(?:support(?:ing)?\s+(?:us|our|independent|open|quality)|your\s+support|donat\w+|contribut(?:e|ion|ions)\b|"
     r"subscri(?:be|bed|ption|ber)s?|activation\s+link|journalism|journalists|reader(?:s)?\s+like\s+you|we\s+need\s+your\s+help|"
     r"thank\s+you(?:\s+for)?|make\s+a\s+(?:gift|donation)|paywall|membership|become\s+a\s+(?:member|supporter|patron)|"
     r"monthly|one-time|every\s+contribution|no\s+matter\s+how\s+small|independent\s+(?:media|news|journalism|reporting)|"
     r"sign\s+up|newsletter|inbox|mailbox|unsubscribe|privacy\s+policy|click\s+here|make\s+a\s+difference|"
     r"at\s+no\s+cost\s+to\s+you|readers\s+everywhere|rely\s+on\s+\w+(?:\s\w+)?\s+reporting|"
-    r"support\s+(?:it|them|this|\w+\s+and\s+make))\b",
-    re.I,
+    r"support\s+(?:it|them|this|\w+\s+and\s+make))\b"
 )
 _WE_YOU = re.compile(r"\b(?:we|our|us)\b.*\b(?:you|your)\b|\b(?:you|your)\b.*\b(?:we|our|us)\b", re.I)
 
 # Photo captions and credits.
-_CAPTION = re.compile(
+_CAPTION = _Caseless(
     r"(?:"
     r"\((?:photo|image|picture|file\s+photo|pictured)\b[^)]{0,80}\)\s*$|"
     r"\((?:AP|AFP|Reuters|EPA|Getty)\s+Photo[^)]*\)\s*$|"
@@ -223,7 +266,12 @@ _CAPTION = re.compile(
     r"\bcredits?\s*:\s*[^.:]{1,60}$|©\s*[\w .'&-]{1,40}/\s*[\w .'&-]{1,40}$|"
     r"^(?:in\s+this|an?|this)\s+(?:[\w.,]+\s+){0,6}(?:file\s+)?(?:photo|image|picture|illustration|artist'?s\s+(?:concept|impression|rendering))\b"
     r")",
-    re.I,
+    # each alternative above holds one of these: "(" (the bracketed credits), "/" (agency
+    # slashes, "Sputnik/", slideshow counters, "© A / B"), a picture word (photo[graph],
+    # image, picture[d], illustration, video, artist), credit, source, or an agency name
+    # (getty, shutterstock, istock, reuters, kremlin.ru)
+    needs=("(", "/", "photo", "image", "picture", "illustration", "video", "artist", "credit", "source",
+           "getty", "shutterstock", "istock", "reuters", "kremlin.ru"),
 )
 # a slideshow counter opening a caption ("3 of 12 The mayor speaks ...")
 _SLIDE_COUNTER = re.compile(r"^\d{1,3}\s+of\s+\d{1,3}\s+\S")
@@ -276,7 +324,7 @@ class _Line:
 
 
 def _word_count(text: str) -> int:
-    cjk = len(_CJK.findall(text))
+    cjk = 0 if text.isascii() else len(_CJK.findall(text))
     if cjk:
         return len(text.split()) + cjk // 2
     return len(_WORDS.findall(text))
@@ -298,11 +346,11 @@ def _classify(text: str) -> _Line:
         return _Line(text, 0, "empty", 0.0, 0)
     stripped = _BULLET.sub("", text, count=1) if len(text) < 400 else text
     words = _word_count(text)
-    appeal = len(_APPEAL_WORDS.findall(text))
-    if (_CHROME_LINE.match(stripped) or _CHROME_START.match(text) or _CHROME_PHRASE.search(text) or _URLISH.match(stripped) or _BRACKETED.match(text)
+    appeal = _APPEAL_WORDS.count(text)
+    if (_CHROME_LINE.match(stripped) or _CHROME_START.match(text) or _CHROME_PHRASE.found(text) or _URLISH.match(stripped) or _BRACKETED.match(text)
             or text.endswith(("]", "..")) and _TRUNCATED.search(text) or _tag_list(text)):
         kind = "chrome"
-    elif (words < 40 and _CAPTION.search(text)) or (words <= 8 and _SHORT_CREDIT.match(text)) or _SLIDE_COUNTER.match(text):
+    elif (words < 40 and _CAPTION.found(text)) or (words <= 8 and _SHORT_CREDIT.match(text)) or _SLIDE_COUNTER.match(text):
         kind = "caption"
     elif _LOCATION.match(text) or meta.PERCENT_ONLY.match(text) or meta.N_ARTICLES.match(stripped):
         kind = "chrome"
@@ -422,6 +470,9 @@ def _title_anchors(lines: list[_Line], nonempty: list[int]) -> list[int]:
     if len(nonempty) < 3:
         return []
     exact, wsets = _title_keys(lines[nonempty[0]].text)
+    wsets = [t for t in wsets if len(t) >= 3]
+    # a line holds a part's words only if it holds the part's longest word
+    probes = [max(t, key=len) for t in wsets]
     out = []
     for i in nonempty[1:]:
         ln = lines[i]
@@ -431,8 +482,17 @@ def _title_anchors(lines: list[_Line], nonempty: list[int]) -> list[int]:
         if low in exact:
             out.append(i)
             continue
-        ws = {w.lower() for w in _WORDS.findall(ln.text)}
-        if any(len(t) >= 3 and t <= ws and len(ws) <= len(t) + 3 for t in wsets):
+        if not wsets:
+            continue
+        if low.isascii():
+            # lower() maps only A-Z here, so the words of the lower-cased line are its words
+            # lower-cased, and a word of the line occurs in the lower-cased line
+            if not any(w in low for w in probes):
+                continue
+            ws = set(_WORDS.findall(low))
+        else:
+            ws = {w.lower() for w in _WORDS.findall(ln.text)}
+        if any(len(t) <= len(ws) <= len(t) + 3 and t <= ws for t in wsets):
             out.append(i)
     return out
 
@@ -528,10 +588,26 @@ def _best_segment(kept: list[int], lines: list[_Line], region_end: int | None = 
 _YOU = re.compile(r"\b(?:you|your)\b", re.I)
 
 
+# Every date meta reads spells its year as a literal "19" or "20" and two digits, so a line
+# holding neither has no date and the scans of meta's date patterns are skipped for it.
+assert all("(?:19|20)\\d\\d" in p.pattern for p in (*meta._DATE_PATTERNS, meta._NUMERIC_DATE))
+
+
+def _date_in_line(t: str):
+    """meta.date_in_line, skipped when *t* cannot hold a date."""
+    return meta.date_in_line(t) if "19" in t or "20" in t else None
+
+
+def _header_date_line(t: str):
+    """meta.header_date_line (a standalone date line), skipped when *t* cannot hold a date
+    (its revision-stamp branch reads a prefix of *t*, which holds no year either)."""
+    return meta.header_date_line(t) if "19" in t or "20" in t else None
+
+
 def _heading_like(ln: _Line) -> bool:
     t = ln.text
     return (ln.kind == "short" and 2 <= ln.words <= 15 and not t.endswith(":")
-            and not _LOWER_START.match(t) and meta.date_in_line(t) is None)
+            and not _LOWER_START.match(t) and _date_in_line(t) is None)
 
 
 def _fill_short(kept: list[int], lines: list[_Line]) -> list[int]:
@@ -566,7 +642,7 @@ def _stamp(ln: _Line) -> bool:
     if _NUMBER_ONLY.match(t):
         return True
     if ln.words <= 8:
-        d = meta.date_in_line(t)
+        d = _date_in_line(t)
         if d is not None:
             lo, hi = d[1]
             rest = [w for w in _WORDS.findall(t[:lo] + " " + t[hi:]) if not w.isdigit()]
@@ -666,23 +742,16 @@ def _analyse(text: str) -> _Analysis:
     # the whole text at once (NFC, quotes, spaces; runs of blank lines become one): the
     # same lines as normalise_line on each, without a call per line
     norm = normalise_text((text or "")[:MAX_DUMP_CHARS]).split("\n")
-    cache: dict[str, _Line] = {}
-    lines = []
-    for t in norm:
-        ln = cache.get(t)
-        if ln is None:
-            ln = cache[t] = _classify(t)
-        lines.append(ln)
-    nonempty = [i for i, ln in enumerate(lines) if ln.kind != "empty"]
+    classified = {t: _classify(t) for t in dict.fromkeys(norm)}  # each distinct line once
+    lines = [classified[t] for t in norm]
+    nonempty = [i for i, t in enumerate(norm) if t]  # (only an empty line is of kind "empty")
     # a prose line printed twice on the page is a teaser (headline + summary), not the story
-    counts: dict[str, int] = {}
-    for i in nonempty:
-        if lines[i].kind == "prose":
-            counts[lines[i].text] = counts.get(lines[i].text, 0) + 1
+    prose = [i for i in nonempty if lines[i].kind == "prose"]
+    counts = collections.Counter(lines[i].text for i in prose)
     if _REPEAT_PENALTY:
-        for i in nonempty:
+        for i in prose:
             ln = lines[i]
-            if ln.kind == "prose" and counts[ln.text] > 1:
+            if counts[ln.text] > 1:
                 lines[i] = _Line(ln.text, ln.words, "repeat", -0.3 * ln.words, ln.appeal)
     _weigh_packed_prose(lines, nonempty)
     _mark_tables(lines, nonempty)
@@ -747,9 +816,10 @@ def _article_body(lines: list[_Line], nonempty: list[int]) -> tuple[list[int], l
         ln = lines[i]
         if ln.kind == "empty":
             continue
-        stripped = _BULLET.sub("", ln.text, count=1)
-        if seen_words >= 25 and ln.words <= 60 and (_HARD_END.match(stripped) or _AUTHOR_BOX.match(stripped)):
-            break
+        if seen_words >= 25 and ln.words <= 60:
+            stripped = _BULLET.sub("", ln.text, count=1)
+            if _HARD_END.match(stripped) or _AUTHOR_BOX.match(stripped):
+                break
         if _keep(ln):
             kept.append(i)
             seen_words += ln.words
@@ -801,7 +871,8 @@ def _aggregator_body(lines: list[_Line], nonempty: list[int]) -> tuple[list[int]
 
 # ---------------------------------------------------------------- metadata
 _TITLE_SPLIT = re.compile(r"\s+[-|–—·:»]\s+(?=[^-|–—·:»]*$)")
-_TITLE_BAD = re.compile(r"^(?:by\s|photo|image|credit|updated|published|posted|share|advertisement)|[:]$", re.I)
+# a title does not open with these, nor end with ':' (tested apart: a line holds no newline)
+_TITLE_BAD = re.compile(r"^(?:by\s|photo|image|credit|updated|published|posted|share|advertisement)", re.I)
 
 
 # "4 min read", "5 min read · 31 comments", "Reading time: 4 min", "Estimated reading time 3 minutes"
@@ -823,13 +894,26 @@ _FUNCTION_WORDS = re.compile(
 _LETTERS = re.compile(r"[^\W\d_]")
 
 
+_ASCII_UPPER = string.ascii_uppercase.encode()
+_ASCII_LOWER = string.ascii_lowercase.encode()
+
+
 def _all_caps(t: str) -> bool:
     """Most letters upper case: a masthead, kicker or section label ("THE CONTINENTAL REVIEW")."""
-    letters = _LETTERS.findall(t)
-    if len(letters) < 6:
-        return False
-    upper = sum(1 for c in letters if c.isupper())
-    return upper >= 0.8 * sum(1 for c in letters if c.isupper() or c.islower()) > 0
+    if t.isascii():  # the letters are A-Z and a-z: counted by deleting them from the bytes
+        b = t.encode()
+        upper = len(b) - len(b.translate(None, _ASCII_UPPER))
+        lower = len(b) - len(b.translate(None, _ASCII_LOWER))
+        if upper + lower < 6:
+            return False
+    else:
+        letters = _LETTERS.findall(t)
+        if len(letters) < 6:
+            return False
+        # (no single character is both upper and lower case)
+        upper = sum(map(str.isupper, letters))
+        lower = sum(map(str.islower, letters))
+    return upper >= 0.8 * (upper + lower) > 0
 
 
 def _menu_like(t: str) -> bool:
@@ -849,21 +933,23 @@ def _title_ok(ln: _Line) -> bool:
     t = ln.text
     if ln.words < 3 or ln.words > 30 or len(t) > 250:
         return False
-    if _TITLE_BAD.search(t) or _URLISH.match(t) or meta.header_date_line(t):
+    if t.endswith(":") or _TITLE_BAD.match(t) or _URLISH.match(t) or _header_date_line(t):
         return False
     if _BREADCRUMB.search(t):
         return False
-    if _READ_TIME.search(t) or _FURNITURE.match(t) or _all_caps(t):
+    # (a read time always holds a digit)
+    if _DIGIT.search(t) and _READ_TIME.search(t) or _FURNITURE.match(t) or _all_caps(t):
         return False
-    if meta.date_in_line(t) and ln.words <= 12:  # "21 July 2020 · Brussels Briefing · 7 min read"
+    if ln.words <= 12 and _date_in_line(t):  # "21 July 2020 · Brussels Briefing · 7 min read"
         return False
     return True
 
 
-def _headline_shaped(ln: _Line) -> bool:
-    """The usual headline: 4-25 words, no terminal full stop, not a menu run."""
+def _headline_shaped(ln: _Line, title_ok: bool) -> bool:
+    """The usual headline (*title_ok* is _title_ok(ln)): 4-25 words, no terminal full stop,
+    not a menu run."""
     t = ln.text
-    if not _title_ok(ln) or not 4 <= ln.words <= 25:
+    if not title_ok or not 4 <= ln.words <= 25:
         return False
     if re.search(r"(?<!\.\.)[.;,:]$", t) or _LOWER_START.match(t):
         return False
@@ -873,24 +959,62 @@ def _headline_shaped(ln: _Line) -> bool:
 _CHROME_SOURCE = re.compile(r"^\W*(?:©|\(c\)|copyright\b|all\s+rights\s+reserved)", re.I)
 
 
+class _Lines:
+    """Lines lower-cased into one string, each closed by a NUL (normalised text holds none),
+    so that the lines ending or starting with a string are found by str.find instead of a
+    test of every line."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        lows = [t.lower() for t in texts]
+        self.blob = "\0" + "\0".join(lows) + "\0"
+        self.starts = list(itertools.accumulate((len(x) + 1 for x in lows[:-1]), initial=1))
+
+    def ending_with(self, low: str):
+        """Indices of the lines whose lower-cased form ends with *low* (non-empty, no NUL)."""
+        key = low + "\0"
+        p = self.blob.find(key)
+        while p >= 0:
+            yield bisect.bisect_right(self.starts, p) - 1
+            p = self.blob.find(key, p + 1)
+
+    def starting_with(self, low: str):
+        """Indices of the lines whose lower-cased form starts with *low* (no NUL)."""
+        key = "\0" + low
+        p = self.blob.find(key)
+        while p >= 0:
+            yield bisect.bisect_right(self.starts, p + 1) - 1
+            p = self.blob.find(key, p + 1)
+
+
 def _find_title(lines: list[_Line], nonempty: list[int], start: int, body_idx: list[int]) -> str | None:
     body_set = set(body_idx)
     header = [i for i in nonempty if i < start]
-    # lower-cased once; "© 2020 The Continental Review" names the outlet, not a title
-    texts = [(t, len(t), t.lower()) for t in (lines[i].text for i in nonempty[:400]) if not _CHROME_SOURCE.match(t)]
+    title_ok: dict[int, bool] = {}  # _title_ok of header lines, each computed once
+
+    def ok(i: int) -> bool:
+        r = title_ok.get(i)
+        if r is None:
+            r = title_ok[i] = _title_ok(lines[i])
+        return r
+
     # strong: a header line repeated as the tail of a breadcrumb / head of a <title> line
+    # ("© 2020 The Continental Review" names the outlet, not a title), longer by 1-120 chars
+    others: _Lines | None = None
     for i in reversed(header):
-        ln = lines[i]
-        if not _title_ok(ln):
+        if not ok(i):
             continue
-        t = ln.text
-        low = t.lower()
+        if others is None:
+            others = _Lines([t for t in (lines[j].text for j in nonempty[:400]) if not _CHROME_SOURCE.match(t)])
+        t = lines[i].text
+        low = t.lower()  # not empty: a title has words
         n = len(t)
-        for other, olen, ol in texts:
-            if other is t or olen <= n or olen > n + 120:
-                continue
-            if ol.endswith(low) or (ol.startswith(low) and meta.outlet_from_title_suffix(other, t)):
-                return t
+        texts = others.texts
+        if any(n < len(texts[k]) <= n + 120 for k in others.ending_with(low)):
+            return t
+        if any(n < len(texts[k]) <= n + 120 and meta.outlet_from_title_suffix(texts[k], t)
+               for k in others.starting_with(low)):
+            return t
     # a header line sharing most words with the rendered <title> (first line, "Headline - Outlet")
     if nonempty:
         first = lines[nonempty[0]].text
@@ -900,7 +1024,7 @@ def _find_title(lines: list[_Line], nonempty: list[int], start: int, body_idx: l
         if len(head_words) >= 3:
             for i in reversed(header):
                 ln = lines[i]
-                if i == nonempty[0] or not _title_ok(ln):
+                if i == nonempty[0] or not ok(i):
                     continue
                 cand = {w.lower() for w in _WORDS.findall(ln.text)}
                 if cand and len(cand & head_words) >= 0.7 * max(len(cand), len(head_words)):
@@ -911,12 +1035,12 @@ def _find_title(lines: list[_Line], nonempty: list[int], start: int, body_idx: l
     # masthead / read-time / date / byline / menu line)
     for i in reversed(header[-25:]):
         ln = lines[i]
-        if i not in body_set and _headline_shaped(ln):
+        if i not in body_set and _headline_shaped(ln, ok(i)):
             return ln.text
     # nearest acceptable headline-like line before the body
     for i in reversed(header[-25:]):
         ln = lines[i]
-        if _title_ok(ln) and i not in body_set and (ln.kind == "short" or not _SENT_END.search(ln.text) or ln.words <= 20):
+        if ok(i) and i not in body_set and (ln.kind == "short" or not _SENT_END.search(ln.text) or ln.words <= 20):
             return ln.text
     # fall back: first line of the dump when it looks like a <title>
     if nonempty:
@@ -951,11 +1075,9 @@ def _find_date(lines: list[_Line], nonempty: list[int], start: int):
         t = ln.text
         if len(t) > 90 or ln.kind == "caption":
             continue
-        # a comment's time stamp follows the commenter line ("roadfan says:")
-        if k and _COMMENTER.match(lines[header[k - 1]].text):
-            continue
-        d = meta.header_date_line(t)
-        if d:
+        d = _header_date_line(t)
+        # not a comment's time stamp, which follows the commenter line ("roadfan says:")
+        if d and not (k and _COMMENTER.match(lines[header[k - 1]].text)):
             return d
     return None
 
