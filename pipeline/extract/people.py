@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline import reference
 from pipeline.clean.meta import wire_name
@@ -48,10 +48,31 @@ _NOT_NAME = {
 }
 
 
+_NOT_ASCII_ALNUM = re.compile(r"[^0-9a-zA-Z]+")
+
+
 def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^0-9a-zA-Z]+", " ", text).lower().split())
+    if not text.isascii():  # ASCII text has no decomposition and no combining marks
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(_NOT_ASCII_ALNUM.sub(" ", text).lower().split())
+
+
+@lru_cache(maxsize=4096)  # pure; the same few names are compared again and again
+def _name_tokens(name: str) -> tuple[str, ...]:
+    return tuple(fold(name).split())
+
+
+def _same_person(mine: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Same person if the shorter name is a whole-word end of the longer one."""
+    if not mine or not other:
+        return False
+    if mine == other:
+        return True
+    short, long_ = (other, mine) if len(other) < len(mine) else (mine, other)
+    if len(short) == len(long_):
+        return False
+    return long_[-len(short):] == short or long_[:len(short)] == short
 
 
 @dataclass
@@ -69,15 +90,7 @@ class Person:
 
     def matches(self, name: str) -> bool:
         """Same person if the shorter name is a whole-word end of the longer one."""
-        mine, other = self.tokens, fold(name).split()
-        if not mine or not other:
-            return False
-        if mine == other:
-            return True
-        short, long_ = (other, mine) if len(other) < len(mine) else (mine, other)
-        if len(short) == len(long_):
-            return False
-        return long_[-len(short):] == short or long_[:len(short)] == short
+        return _same_person(_name_tokens(self.name), _name_tokens(name))
 
 
 @dataclass
@@ -96,6 +109,19 @@ def _title_regex() -> re.Pattern[str]:
     titles = sorted(reference.title_patterns(), key=len, reverse=True)
     alt = "|".join(_flexible(t) for t in titles)
     return re.compile(rf"(?i:\b(?:{alt}))$")
+
+
+@cache
+def _title_end_regex() -> re.Pattern[str]:
+    """The last part of some title at the end of a word.
+
+    A match of :func:`_title_regex` at the end of a text ending in a whitespace-free word
+    ends with the last part of a title (parts are split at spaces and hyphens, so hold
+    neither), matched with the same case rules inside that word: searching the word for
+    those last parts alone is a cheap necessary test."""
+    lasts = {re.split(r"[\s\-]+", t)[-1] for t in reference.title_patterns()}
+    alt = "|".join(re.escape(part) for part in sorted(lasts, key=len, reverse=True))
+    return re.compile(rf"(?i:{alt})\Z")
 
 
 def _flexible(title: str) -> str:
@@ -125,7 +151,10 @@ def _title_last_words() -> frozenset[str]:
 def _may_end_with_title(left: str) -> bool:
     """Cheap test before the end-anchored title regexes (which try every start position)."""
     tail = left.rstrip(" ,\t\n")
-    return bool(tail) and re.split(r"[\s\-]+", tail)[-1].casefold() in _title_last_words()
+    if not tail or tail[-1].isspace() or tail[-1] == "-":
+        return False  # its last part after spaces and hyphens is empty
+    last = tail.rsplit(None, 1)[-1].rsplit("-", 1)[-1]
+    return last.casefold() in _title_last_words()
 
 
 @cache
@@ -181,11 +210,15 @@ def _peel(words: list[str], left: str = "") -> tuple[list[str], str | None, str 
     cut = 0
     for end in range(len(words) - 1, 0, -1):
         hit = None
+        # (words hold no whitespace: "'s" can only end the last one, and it is the last
+        # part of every phrase tried for this end)
+        if not reference.may_end_role(words[end - 1].removesuffix("'s")):
+            continue
         for size in (4, 3, 2, 1):
             start = end - size
             if start < 0:
                 continue
-            phrase = re.sub(r"'s$", "", " ".join(words[start:end]))
+            phrase = " ".join(words[start:end]).removesuffix("'s")
             if reference.role(phrase):
                 hit = phrase
                 break
@@ -194,25 +227,26 @@ def _peel(words: list[str], left: str = "") -> tuple[list[str], str | None, str 
             break
     if title is None:
         # a title that began before the run: "Secretary of" | "State Rex Tillerson"
-        for size in (3, 2, 1):
-            if size < len(words):
-                m = _title_regex().search((left.rstrip() + " " + " ".join(words[:size])).strip())
-                if m and m.end() == len((left.rstrip() + " " + " ".join(words[:size])).strip()):
+        for size in range(min(3, len(words) - 1), 0, -1):
+            if _title_end_regex().search(words[size - 1]):
+                text = (left.rstrip() + " " + " ".join(words[:size])).strip()
+                m = _title_regex().search(text)
+                if m and m.end() == len(text):
                     title, cut = m.group(0), size
                     break
     qualifier = words[:cut] if title else []
     if title:
-        q = [w for w in qualifier if not reference.role(re.sub(r"'s$", "", w))]
+        q = [w for w in qualifier if not reference.role(w.removesuffix("'s"))]
         country = _country_in(" ".join(q)) if q else None
         name = words[cut:]
     else:
         name = list(words)
         while name:
-            bare = re.sub(r"'s$", "", name[0])
-            two = re.sub(r"'s$", "", " ".join(name[:2])) if len(name) > 1 else None
-            if two and reference.country_code(two) and len(name) > 2:
+            bare = name[0].removesuffix("'s")
+            two = " ".join(name[:2]).removesuffix("'s") if len(name) > 1 else None
+            if len(name) > 2 and reference.country_code(two):
                 country, name = country or reference.country_code(two), name[2:]
-            elif reference.country_code(bare) and len(name) > 1:
+            elif len(name) > 1 and reference.country_code(bare):
                 country, name = country or reference.country_code(bare), name[1:]
             elif name[0].lower() in {"the", "former", "then", "new", "acting"}:
                 name = name[1:]
@@ -224,12 +258,11 @@ def _peel(words: list[str], left: str = "") -> tuple[list[str], str | None, str 
 def _valid_name(words: list[str]) -> bool:
     if not words or len(words) > 5:
         return False
+    if any(w.lower().rstrip(".") in _NOT_NAME for w in words):
+        return False
     if wire_name(" ".join(words)):
         return False  # a news agency ("Xinhua"), not a person
     for w in words:
-        lw = w.lower().rstrip(".")
-        if lw in _NOT_NAME:
-            return False
         if reference.country_code(w) or reference.organization(w):
             return False
     if len(words) == 1 and reference.is_city(words[0]):
@@ -249,6 +282,31 @@ _SPEECH_OR_MEET = re.compile(
 _HEAD_OF = re.compile(r",\s+(?:the\s+)?(?:head|chief|chair\w*|president|secretary[\s\-]general|director[\s\-]general)\s+"
                       r"of\s+(?:the\s+)?(?P<org>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,4})", re.I)
 _SAID_BEFORE = re.compile(r"\b(?:said|says|according to|told by)\s*$")
+
+
+_WORD = re.compile(r"\S+")
+_CLAUSE_BREAK = re.compile(r'[.;:!?"()]\s')
+_FORMER = re.compile(r"\b(?:former|ex-|late)\s*(?:[\w.'\-]+\s+){0,4}$", re.I)
+
+
+def _word_start(text: str, k: int) -> int:
+    """Where the k-th whitespace-separated word of ``text`` starts."""
+    if k == 0 and text[:1] and not text[0].isspace():
+        return 0
+    for i, w in enumerate(_WORD.finditer(text)):
+        if i == k:
+            return w.start()
+    raise IndexError(k)
+
+
+def _former(left: str) -> bool:
+    """"former", "ex-" or "late" (and up to four words) right before a name."""
+    # A match holds "former", "ex-" or "late" in any case; under re.I these letters match
+    # only their ASCII upper and lower forms, so it is then in the lowercased text.
+    low = left.lower()
+    if "former" not in low and "ex-" not in low and "late" not in low:
+        return False
+    return bool(_FORMER.search(left))
 
 
 def find_people(body: str) -> tuple[list[Person], list[Description]]:
@@ -281,16 +339,14 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
         name_words, title, country = _peel(words, left_raw)
         if not _valid_name(name_words):
             continue
-        word_starts = [w.start() for w in re.finditer(r"\S+", m.group(0))]
-        offset = m.start() + word_starts[len(words) - len(name_words)]
+        offset = m.start() + _word_start(m.group(0), len(words) - len(name_words))
         possessive_country = country is not None and title is None
         end = m.end()
         if body[end - 2:end] == "'s":
             end -= 2
         left = body[max(0, offset - 90):offset]
-        left = re.split(r'[.;:!?"()]\s', left)[-1]
+        left = _CLAUSE_BREAK.split(left)[-1]
         right = body[end:end + 80]
-        former = bool(re.search(r"\b(?:former|ex-|late)\s*(?:[\w.'\-]+\s+){0,4}$", left, re.I))
         if not title:
             lo = _left_title_of().search(left) if left.rstrip().endswith(",") and " of " in left else None
             if lo:
@@ -310,9 +366,9 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
             if of and (title or rt.group("title")):
                 country = country or reference.country_code(re.sub(r"^the\s+", "", of))
         if title:
-            register(name_words, offset, end, title, country, former)
+            register(name_words, offset, end, title, country, _former(left))
         elif possessive_country and len(name_words) >= 2:
-            register(name_words, offset, end, None, country, former)
+            register(name_words, offset, end, None, country, _former(left))
         elif len(name_words) >= 2:
             weak.append((name_words, offset, end))
     # Pass 2: bare full names that act as speakers or meet someone.
