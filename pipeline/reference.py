@@ -95,6 +95,8 @@ def _read_csv(name: str) -> list[dict[str, str]]:
 
 
 def _strip_accents(text: str) -> str:
+    if text.isascii():  # no decomposition, no combining marks
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -22,11 +23,29 @@ from pipeline.extract.units import LOWER, UPPER
 
 _PARTICLES = {"bin", "ibn", "al", "el", "de", "da", "dos", "das", "du", "van", "von", "der", "den",
               "la", "le", "di", "del", "ben", "abu", "y", "zu"}
-_NAME_WORD = (rf"(?:[{UPPER}][{LOWER}{UPPER}'\-]*[{LOWER}]|[{UPPER}]{{2,}}(?![{LOWER}])|"
-              rf"[{UPPER}]\.(?:[{UPPER}]\.)+|[{UPPER}]\.)")
+# "Xi", "NATO", "J.D.", "J." (the capital is factored out of the alternatives so that a search
+# skips quickly to the next capital letter)
+_NAME_WORD = (rf"[{UPPER}](?:[{LOWER}{UPPER}'\-]*[{LOWER}]|[{UPPER}]+(?![{LOWER}])|"
+              rf"\.(?:[{UPPER}]\.)+|\.)")
+# a run of name words: no word character, apostrophe or hyphen may come before it
+# (checked by _name_runs, outside the regex for the same reason)
 _SEQ = re.compile(
-    rf"(?<![\w'\-]){_NAME_WORD}(?:'s)?(?:[^\S\n]+(?:(?:{'|'.join(sorted(_PARTICLES))})[^\S\n\-]*[ \-]){{0,2}}{_NAME_WORD}(?:'s)?)*"
+    rf"{_NAME_WORD}(?:'s)?(?:[^\S\n]+(?:(?:{'|'.join(sorted(_PARTICLES))})[^\S\n\-]*[ \-]){{0,2}}{_NAME_WORD}(?:'s)?)*"
 )
+_NOT_BEFORE_RUN = re.compile(r"[\w'\-]")
+
+
+def _name_runs(body: str) -> Iterator[re.Match[str]]:
+    """Capitalised runs ("Russian President Vladimir Putin") that do not continue a word."""
+    pos = 0
+    while m := _SEQ.search(body, pos):
+        if m.start() and _NOT_BEFORE_RUN.match(body, m.start() - 1):
+            pos = m.start() + 1  # a later start may still be one
+            continue
+        yield m
+        pos = m.end()
+
+
 # Words that never start or make up a person's name.
 _NOT_NAME = {
     "the", "a", "an", "in", "on", "at", "for", "with", "by", "of", "and", "but", "as", "after", "before",
@@ -173,15 +192,94 @@ def _right_title() -> re.Pattern[str]:
     )
 
 
+_DESCRIPTION_MODIFIERS = ("new", "outgoing", "former", "then", "visiting", "host", "strongman", "veteran", "embattled")
+_DESCRIPTION_HEAD = r"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+"
+
+
 @cache
 def _description_regex() -> re.Pattern[str]:
     demonyms = sorted(reference.demonyms(), key=len, reverse=True)
     dem = "|".join(re.escape(d) for d in demonyms)
     acr = "|".join(re.escape(a) for a in sorted(reference.country_acronyms(), key=len, reverse=True))
     return re.compile(
-        rf"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+(?:(?P<dem>(?i:{dem})|{acr})\s+)?(?:(?:new|outgoing|former|then|visiting|host|"
-        rf"strongman|veteran|embattled)\s+)?(?P<title>(?i:{_title_alt()}))\b"
+        rf"{_DESCRIPTION_HEAD}(?:(?P<dem>(?i:{dem})|{acr})\s+)?(?:(?:{'|'.join(_DESCRIPTION_MODIFIERS)})\s+)?"
+        rf"(?P<title>(?i:{_title_alt()}))\b"
     )
+
+
+# Where a description may start: a determiner and a space (any "\b(?:[Tt]he|...)\s" starts so),
+# found with a fast scan for its first letter.
+_DESCRIPTION_START = re.compile(r"[TtHh](?:(?<=[Tt])he\s|(?<=[Hh])is\s|(?<=[Hh])er\s|(?<=[Tt])heir\s)")
+_DESCRIPTION_HEAD_WORD = re.compile(rf"{_DESCRIPTION_HEAD}(\S+)")
+
+
+def _ascii_key(literal: str) -> str | None:
+    """The lowercased ASCII text that ``literal`` matches case-insensitively, or None when it
+    matches no ASCII text. Raises ValueError when that is not one text (never seen)."""
+    out = []
+    for ch in literal:
+        if ch.isascii():
+            out.append(ch.lower())
+            continue
+        # a few non-ASCII letters match an ASCII one under re.I ("\u212a" Kelvin sign and "k")
+        hits = {chr(a).lower() for a in range(128) if re.fullmatch(f"(?i:{re.escape(ch)})", chr(a))}
+        if not hits:
+            return None
+        if len(hits) > 1:
+            raise ValueError(literal)
+        out.append(hits.pop())
+    return "".join(out)
+
+
+@cache
+def _description_words() -> tuple[frozenset[str], frozenset[str], tuple[int, ...]] | None:
+    """What the word after the determiner of a description match can be, for ASCII words,
+    lowercased: the first word of a demonym, acronym or modifier (each is followed by
+    whitespace), else it starts with the first part of a title (parts are separated by
+    spaces or hyphens, and a title ends at a word boundary). None when unsure."""
+    firsts = [*reference.demonyms(), *reference.country_acronyms(), *_DESCRIPTION_MODIFIERS]
+    title_starts = [re.split(r"[\s\-]+", t)[0] for t in reference.title_patterns()]
+    if not all(w and not w[0].isspace() for w in firsts) or not all(title_starts):
+        return None  # an empty or space-led alternative: no word to test
+    try:
+        words = {_ascii_key(w.split()[0]) for w in firsts} - {None}
+        starts = {_ascii_key(t) for t in title_starts} - {None}
+    except ValueError:
+        return None
+    return frozenset(words), frozenset(starts), tuple(sorted({len(t) for t in starts}))
+
+
+def _descriptions(body: str) -> Iterator[re.Match[str]]:
+    """The matches of :func:`_description_regex` in ``body``, as ``finditer`` gives them.
+
+    Its long case-insensitive alternatives are tried only after a determiner whose next word
+    can begin a description (see :func:`_description_words`); words with non-ASCII letters
+    always are."""
+    rx, allowed = _description_regex(), _description_words()
+    if allowed is None:
+        yield from rx.finditer(body)
+        return
+    words, title_starts, lengths = allowed
+    shortest = lengths[0] if lengths else 0
+    title_heads = {t[:shortest] for t in title_starts}
+    pos = 0
+    while start := _DESCRIPTION_START.search(body, pos):
+        at = start.start()
+        pos = at + 1
+        # the determiner, its spaces, and the word after them (no alternative starts with a space)
+        head = _DESCRIPTION_HEAD_WORD.match(body, at)
+        if head is None:
+            continue
+        word = head.group(1)
+        if word.isascii():
+            low = word.lower()
+            if low not in words and (low[:shortest] not in title_heads
+                                     or not any(low[:n] in title_starts for n in lengths)):
+                continue
+        m = rx.match(body, at)
+        if m:
+            yield m
+            pos = m.end()
 
 
 def _country_in(words: str) -> str | None:
@@ -198,6 +296,9 @@ def _country_in(words: str) -> str | None:
     return None
 
 
+_NOT_NAME_START = {"the", "former", "then", "new", "acting"}
+
+
 def _peel(words: list[str], left: str = "") -> tuple[list[str], str | None, str | None]:
     """Split a capitalised run into (name words, title, country).
 
@@ -206,6 +307,8 @@ def _peel(words: list[str], left: str = "") -> tuple[list[str], str | None, str 
     before the run ("Secretary of" + "State Rex Tillerson"). Without a title, leading
     countries, demonyms and "The" are dropped ("Spain's Pedro Sanchez").
     """
+    if len(words) == 1:  # most runs: no title in it or begun before it, no country to drop
+        return ([] if words[0].lower() in _NOT_NAME_START else list(words)), None, None
     title = country = None
     cut = 0
     for end in range(len(words) - 1, 0, -1):
@@ -248,7 +351,7 @@ def _peel(words: list[str], left: str = "") -> tuple[list[str], str | None, str 
                 country, name = country or reference.country_code(two), name[2:]
             elif len(name) > 1 and reference.country_code(bare):
                 country, name = country or reference.country_code(bare), name[1:]
-            elif name[0].lower() in {"the", "former", "then", "new", "acting"}:
+            elif name[0].lower() in _NOT_NAME_START:
                 name = name[1:]
             else:
                 break
@@ -258,8 +361,9 @@ def _peel(words: list[str], left: str = "") -> tuple[list[str], str | None, str 
 def _valid_name(words: list[str]) -> bool:
     if not words or len(words) > 5:
         return False
-    if any(w.lower().rstrip(".") in _NOT_NAME for w in words):
-        return False
+    for w in words:
+        if w.lower().rstrip(".") in _NOT_NAME:
+            return False
     if wire_name(" ".join(words)):
         return False  # a news agency ("Xinhua"), not a person
     for w in words:
@@ -281,6 +385,9 @@ _SPEECH_OR_MEET = re.compile(
 )
 _HEAD_OF = re.compile(r",\s+(?:the\s+)?(?:head|chief|chair\w*|president|secretary[\s\-]general|director[\s\-]general)\s+"
                       r"of\s+(?:the\s+)?(?P<org>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,4})", re.I)
+_PLACE_BEFORE = re.compile(r"\b(?:at|in|from|to|of|on|near|inside|outside|into|the)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$",
+                           re.I)
+_APPOSITIVE = re.compile(r",\s+(?:the\s+|a\s+)?[^,;.\"]{1,60},")
 _SAID_BEFORE = re.compile(r"\b(?:said|says|according to|told by)\s*$")
 
 
@@ -330,7 +437,7 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
         people.append(Person(name, role[0] if role else None, role[1] if role else None,
                              country, [(start, end)], former))
 
-    runs = list(_SEQ.finditer(body))
+    runs = list(_name_runs(body))
     weak: list[tuple[list[str], int, int]] = []
     # Pass 1: titled names.
     for m in runs:
@@ -378,11 +485,10 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
             continue
         if reference.city_country(name) or reference.organization(name):
             continue  # "Rio de Janeiro hosted ...": a place
-        if re.search(r"\b(?:at|in|from|to|of|on|near|inside|outside|into|the)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$",
-                     body[max(0, start - 40):start], re.I):
+        if _PLACE_BEFORE.search(body[max(0, start - 40):start]):
             continue  # "in the 13th-century Palazzo Ducale": a place, not a speaker
         after = body[end:end + 120]
-        appositive = re.match(r",\s+(?:the\s+|a\s+)?[^,;.\"]{1,60},", after)
+        appositive = _APPOSITIVE.match(after)
         if _SPEECH_OR_MEET.match(after[:40]) or _SAID_BEFORE.search(body[max(0, start - 20):start]) or \
                 (appositive and _SPEECH_OR_MEET.match(after[appositive.end():appositive.end() + 40])):
             register(words, start, end, None, None)
@@ -418,7 +524,7 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
     for p in people:
         p.mentions.sort()
     descriptions = []
-    for m in _description_regex().finditer(body):
+    for m in _descriptions(body):
         role = reference.role(m.group("title"))
         if not role or role[1] not in {"head_of_state", "head_of_government", "leader", "minister",
                                          "org_head"}:
