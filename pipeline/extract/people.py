@@ -27,23 +27,32 @@ _PARTICLES = {"bin", "ibn", "al", "el", "de", "da", "dos", "das", "du", "van", "
 # skips quickly to the next capital letter)
 _NAME_WORD = (rf"[{UPPER}](?:[{LOWER}{UPPER}'\-]*[{LOWER}]|[{UPPER}]+(?![{LOWER}])|"
               rf"\.(?:[{UPPER}]\.)+|\.)")
-# a run of name words: no word character, apostrophe or hyphen may come before it
-# (checked by _name_runs, outside the regex for the same reason)
+# a run of name words; no word character, apostrophe or hyphen may come before it (see _name_runs)
 _SEQ = re.compile(
     rf"{_NAME_WORD}(?:'s)?(?:[^\S\n]+(?:(?:{'|'.join(sorted(_PARTICLES))})[^\S\n\-]*[ \-]){{0,2}}{_NAME_WORD}(?:'s)?)*"
 )
 _NOT_BEFORE_RUN = re.compile(r"[\w'\-]")
+_NOT_BEFORE_MENTION = re.compile(r"[\w\-]")
+
+
+def _finditer_not_after(rx: re.Pattern[str], text: str, before: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """What ``finditer`` gives for ``rx`` preceded by the lookbehind "not ``before``" (one
+    character), for an ``rx`` that never matches the empty string. Checked here rather than in
+    the pattern, where the lookbehind would keep the engine from skipping ahead to the
+    characters that can start ``rx``."""
+    pos = 0
+    while m := rx.search(text, pos):
+        start = m.start()
+        if start and before.match(text, start - 1):
+            pos = start + 1  # no match here; a later start may still be one
+            continue
+        yield m
+        pos = m.end()
 
 
 def _name_runs(body: str) -> Iterator[re.Match[str]]:
     """Capitalised runs ("Russian President Vladimir Putin") that do not continue a word."""
-    pos = 0
-    while m := _SEQ.search(body, pos):
-        if m.start() and _NOT_BEFORE_RUN.match(body, m.start() - 1):
-            pos = m.start() + 1  # a later start may still be one
-            continue
-        yield m
-        pos = m.end()
+    return _finditer_not_after(_SEQ, body, _NOT_BEFORE_RUN)
 
 
 # Words that never start or make up a person's name.
@@ -510,7 +519,7 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
             known.setdefault(k, set()).add(i)
     if known:
         alt = "|".join(re.escape(k) for k in sorted(known, key=len, reverse=True))
-        for m in re.finditer(rf"(?<![\w\-])(?:{alt})(?![\w\-])", body):
+        for m in _finditer_not_after(re.compile(rf"(?:{alt})(?![\w\-])"), body, _NOT_BEFORE_MENTION):
             owners = known[m.group(0)]
             if len(owners) != 1:
                 # first-name collisions: prefer the person whose surname it is
