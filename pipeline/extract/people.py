@@ -216,8 +216,8 @@ def _description_regex() -> re.Pattern[str]:
     )
 
 
-# Where a description may start: a determiner and a space (any "\b(?:[Tt]he|...)\s" starts so),
-# found with a fast scan for its first letter.
+# Every description match starts with a determiner and a whitespace character: this finds
+# those places (a superset) with a search that skips ahead to the letters T, t, H and h.
 _DESCRIPTION_START = re.compile(r"[TtHh](?:(?<=[Tt])he\s|(?<=[Hh])is\s|(?<=[Hh])er\s|(?<=[Tt])heir\s)")
 _DESCRIPTION_HEAD_WORD = re.compile(rf"{_DESCRIPTION_HEAD}(\S+)")
 
