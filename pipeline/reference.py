@@ -52,6 +52,7 @@ __all__ = [
     "organization_aliases",
     "organization_regex",
     "role",
+    "may_end_role",
     "title_patterns",
     "demonyms",
     "country_names",
@@ -94,6 +95,8 @@ def _read_csv(name: str) -> list[dict[str, str]]:
 
 
 def _strip_accents(text: str) -> str:
+    if text.isascii():  # no decomposition, no combining marks
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -155,6 +158,7 @@ def clear_cache() -> None:
         _org_tables,
         organization_regex,
         _title_table,
+        _title_last_keys,
         demonym_country,
         country_code,
         city_country,
@@ -531,13 +535,31 @@ def _title_table() -> tuple[dict[str, tuple[str, str]], tuple[str, ...]]:
     return table, tuple(sorted(titles, key=lambda t: (-len(t), t)))
 
 
+def _title_key(title: str) -> str:
+    return " ".join(title.translate(_DASHES).split()).casefold()
+
+
 @functools.lru_cache(maxsize=1 << 16)  # pure lookups, called for every capitalised run
 def role(title: str) -> tuple[str, str] | None:
     """(canonical_role, level) for a title ("prime minister" -> ("Prime Minister", "head_of_government"))."""
     if not title:
         return None
-    key = " ".join(title.translate(_DASHES).split()).casefold()
-    return _title_table()[0].get(key)
+    return _title_table()[0].get(_title_key(title))
+
+
+@functools.cache
+def _title_last_keys() -> frozenset[str]:
+    return frozenset(key.rsplit(" ", 1)[-1] for key in _title_table()[0])
+
+
+def may_end_role(last: str) -> bool:
+    """False when no phrase whose last whitespace-separated part is ``last`` has a :func:`role`.
+
+    :func:`role` looks a phrase up by a key (dashes unified, whitespace collapsed, casefolded)
+    whose last word is then the key of ``last``; it must be the last word of some title's key.
+    A cheap test before joining and looking up every phrase that ends in the same word."""
+    key = _title_key(last)
+    return key.rsplit(" ", 1)[-1] in _title_last_keys() if key else True
 
 
 def title_patterns() -> list[str]:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline import reference
 from pipeline.clean.meta import wire_name
@@ -22,11 +23,38 @@ from pipeline.extract.units import LOWER, UPPER
 
 _PARTICLES = {"bin", "ibn", "al", "el", "de", "da", "dos", "das", "du", "van", "von", "der", "den",
               "la", "le", "di", "del", "ben", "abu", "y", "zu"}
-_NAME_WORD = (rf"(?:[{UPPER}][{LOWER}{UPPER}'\-]*[{LOWER}]|[{UPPER}]{{2,}}(?![{LOWER}])|"
-              rf"[{UPPER}]\.(?:[{UPPER}]\.)+|[{UPPER}]\.)")
+# "Xi", "NATO", "J.D.", "J." (the capital is factored out of the alternatives so that a search
+# skips quickly to the next capital letter)
+_NAME_WORD = (rf"[{UPPER}](?:[{LOWER}{UPPER}'\-]*[{LOWER}]|[{UPPER}]+(?![{LOWER}])|"
+              rf"\.(?:[{UPPER}]\.)+|\.)")
+# a run of name words; no word character, apostrophe or hyphen may come before it (see _name_runs)
 _SEQ = re.compile(
-    rf"(?<![\w'\-]){_NAME_WORD}(?:'s)?(?:[^\S\n]+(?:(?:{'|'.join(sorted(_PARTICLES))})[^\S\n\-]*[ \-]){{0,2}}{_NAME_WORD}(?:'s)?)*"
+    rf"{_NAME_WORD}(?:'s)?(?:[^\S\n]+(?:(?:{'|'.join(sorted(_PARTICLES))})[^\S\n\-]*[ \-]){{0,2}}{_NAME_WORD}(?:'s)?)*"
 )
+_NOT_BEFORE_RUN = re.compile(r"[\w'\-]")
+_NOT_BEFORE_MENTION = re.compile(r"[\w\-]")
+
+
+def _finditer_not_after(rx: re.Pattern[str], text: str, before: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """What ``finditer`` gives for ``rx`` preceded by the lookbehind "not ``before``" (one
+    character), for an ``rx`` that never matches the empty string. Checked here rather than in
+    the pattern, where the lookbehind would keep the engine from skipping ahead to the
+    characters that can start ``rx``."""
+    pos = 0
+    while m := rx.search(text, pos):
+        start = m.start()
+        if start and before.match(text, start - 1):
+            pos = start + 1  # no match here; a later start may still be one
+            continue
+        yield m
+        pos = m.end()
+
+
+def _name_runs(body: str) -> Iterator[re.Match[str]]:
+    """Capitalised runs ("Russian President Vladimir Putin") that do not continue a word."""
+    return _finditer_not_after(_SEQ, body, _NOT_BEFORE_RUN)
+
+
 # Words that never start or make up a person's name.
 _NOT_NAME = {
     "the", "a", "an", "in", "on", "at", "for", "with", "by", "of", "and", "but", "as", "after", "before",
@@ -48,10 +76,31 @@ _NOT_NAME = {
 }
 
 
+_NOT_ASCII_ALNUM = re.compile(r"[^0-9a-zA-Z]+")
+
+
 def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^0-9a-zA-Z]+", " ", text).lower().split())
+    if not text.isascii():  # ASCII text has no decomposition and no combining marks
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(_NOT_ASCII_ALNUM.sub(" ", text).lower().split())
+
+
+@lru_cache(maxsize=4096)  # pure; the same few names are compared again and again
+def _name_tokens(name: str) -> tuple[str, ...]:
+    return tuple(fold(name).split())
+
+
+def _same_person(mine: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Same person if the shorter name is a whole-word end of the longer one."""
+    if not mine or not other:
+        return False
+    if mine == other:
+        return True
+    short, long_ = (other, mine) if len(other) < len(mine) else (mine, other)
+    if len(short) == len(long_):
+        return False
+    return long_[-len(short):] == short or long_[:len(short)] == short
 
 
 @dataclass
@@ -69,15 +118,7 @@ class Person:
 
     def matches(self, name: str) -> bool:
         """Same person if the shorter name is a whole-word end of the longer one."""
-        mine, other = self.tokens, fold(name).split()
-        if not mine or not other:
-            return False
-        if mine == other:
-            return True
-        short, long_ = (other, mine) if len(other) < len(mine) else (mine, other)
-        if len(short) == len(long_):
-            return False
-        return long_[-len(short):] == short or long_[:len(short)] == short
+        return _same_person(_name_tokens(self.name), _name_tokens(name))
 
 
 @dataclass
@@ -96,6 +137,19 @@ def _title_regex() -> re.Pattern[str]:
     titles = sorted(reference.title_patterns(), key=len, reverse=True)
     alt = "|".join(_flexible(t) for t in titles)
     return re.compile(rf"(?i:\b(?:{alt}))$")
+
+
+@cache
+def _title_end_regex() -> re.Pattern[str]:
+    """The last part of some title at the end of a word.
+
+    A match of :func:`_title_regex` at the end of a text ending in a whitespace-free word
+    ends with the last part of a title (parts are split at spaces and hyphens, so hold
+    neither), matched with the same case rules inside that word: searching the word for
+    those last parts alone is a cheap necessary test."""
+    lasts = {re.split(r"[\s\-]+", t)[-1] for t in reference.title_patterns()}
+    alt = "|".join(re.escape(part) for part in sorted(lasts, key=len, reverse=True))
+    return re.compile(rf"(?i:{alt})\Z")
 
 
 def _flexible(title: str) -> str:
@@ -125,7 +179,10 @@ def _title_last_words() -> frozenset[str]:
 def _may_end_with_title(left: str) -> bool:
     """Cheap test before the end-anchored title regexes (which try every start position)."""
     tail = left.rstrip(" ,\t\n")
-    return bool(tail) and re.split(r"[\s\-]+", tail)[-1].casefold() in _title_last_words()
+    if not tail or tail[-1].isspace() or tail[-1] == "-":
+        return False  # its last part after spaces and hyphens is empty
+    last = tail.rsplit(None, 1)[-1].rsplit("-", 1)[-1]
+    return last.casefold() in _title_last_words()
 
 
 @cache
@@ -144,15 +201,94 @@ def _right_title() -> re.Pattern[str]:
     )
 
 
+_DESCRIPTION_MODIFIERS = ("new", "outgoing", "former", "then", "visiting", "host", "strongman", "veteran", "embattled")
+_DESCRIPTION_HEAD = r"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+"
+
+
 @cache
 def _description_regex() -> re.Pattern[str]:
     demonyms = sorted(reference.demonyms(), key=len, reverse=True)
     dem = "|".join(re.escape(d) for d in demonyms)
     acr = "|".join(re.escape(a) for a in sorted(reference.country_acronyms(), key=len, reverse=True))
     return re.compile(
-        rf"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+(?:(?P<dem>(?i:{dem})|{acr})\s+)?(?:(?:new|outgoing|former|then|visiting|host|"
-        rf"strongman|veteran|embattled)\s+)?(?P<title>(?i:{_title_alt()}))\b"
+        rf"{_DESCRIPTION_HEAD}(?:(?P<dem>(?i:{dem})|{acr})\s+)?(?:(?:{'|'.join(_DESCRIPTION_MODIFIERS)})\s+)?"
+        rf"(?P<title>(?i:{_title_alt()}))\b"
     )
+
+
+# Every description match starts with a determiner and a whitespace character: this finds
+# those places (a superset) with a search that skips ahead to the letters T, t, H and h.
+_DESCRIPTION_START = re.compile(r"[TtHh](?:(?<=[Tt])he\s|(?<=[Hh])is\s|(?<=[Hh])er\s|(?<=[Tt])heir\s)")
+_DESCRIPTION_HEAD_WORD = re.compile(rf"{_DESCRIPTION_HEAD}(\S+)")
+
+
+def _ascii_key(literal: str) -> str | None:
+    """The lowercased ASCII text that ``literal`` matches case-insensitively, or None when it
+    matches no ASCII text. Raises ValueError when that is not one text (never seen)."""
+    out = []
+    for ch in literal:
+        if ch.isascii():
+            out.append(ch.lower())
+            continue
+        # a few non-ASCII letters match an ASCII one under re.I ("\u212a" Kelvin sign and "k")
+        hits = {chr(a).lower() for a in range(128) if re.fullmatch(f"(?i:{re.escape(ch)})", chr(a))}
+        if not hits:
+            return None
+        if len(hits) > 1:
+            raise ValueError(literal)
+        out.append(hits.pop())
+    return "".join(out)
+
+
+@cache
+def _description_words() -> tuple[frozenset[str], frozenset[str], tuple[int, ...]] | None:
+    """What the word after the determiner of a description match can be, for ASCII words,
+    lowercased: the first word of a demonym, acronym or modifier (each is followed by
+    whitespace), else it starts with the first part of a title (parts are separated by
+    spaces or hyphens, and a title ends at a word boundary). None when unsure."""
+    firsts = [*reference.demonyms(), *reference.country_acronyms(), *_DESCRIPTION_MODIFIERS]
+    title_starts = [re.split(r"[\s\-]+", t)[0] for t in reference.title_patterns()]
+    if not all(w and not w[0].isspace() for w in firsts) or not all(title_starts):
+        return None  # an empty or space-led alternative: no word to test
+    try:
+        words = {_ascii_key(w.split()[0]) for w in firsts} - {None}
+        starts = {_ascii_key(t) for t in title_starts} - {None}
+    except ValueError:
+        return None
+    return frozenset(words), frozenset(starts), tuple(sorted({len(t) for t in starts}))
+
+
+def _descriptions(body: str) -> Iterator[re.Match[str]]:
+    """The matches of :func:`_description_regex` in ``body``, as ``finditer`` gives them.
+
+    Its long case-insensitive alternatives are tried only after a determiner whose next word
+    can begin a description (see :func:`_description_words`); words with non-ASCII letters
+    always are."""
+    rx, allowed = _description_regex(), _description_words()
+    if allowed is None:
+        yield from rx.finditer(body)
+        return
+    words, title_starts, lengths = allowed
+    shortest = lengths[0] if lengths else 0
+    title_heads = {t[:shortest] for t in title_starts}
+    pos = 0
+    while start := _DESCRIPTION_START.search(body, pos):
+        at = start.start()
+        pos = at + 1
+        # the determiner, its spaces, and the word after them (no alternative starts with a space)
+        head = _DESCRIPTION_HEAD_WORD.match(body, at)
+        if head is None:
+            continue
+        word = head.group(1)
+        if word.isascii():
+            low = word.lower()
+            if low not in words and (low[:shortest] not in title_heads
+                                     or not any(low[:n] in title_starts for n in lengths)):
+                continue
+        m = rx.match(body, at)
+        if m:
+            yield m
+            pos = m.end()
 
 
 def _country_in(words: str) -> str | None:
@@ -169,6 +305,9 @@ def _country_in(words: str) -> str | None:
     return None
 
 
+_NOT_NAME_START = {"the", "former", "then", "new", "acting"}
+
+
 def _peel(words: list[str], left: str = "") -> tuple[list[str], str | None, str | None]:
     """Split a capitalised run into (name words, title, country).
 
@@ -177,15 +316,21 @@ def _peel(words: list[str], left: str = "") -> tuple[list[str], str | None, str 
     before the run ("Secretary of" + "State Rex Tillerson"). Without a title, leading
     countries, demonyms and "The" are dropped ("Spain's Pedro Sanchez").
     """
+    if len(words) == 1:  # most runs: no title in it or begun before it, no country to drop
+        return ([] if words[0].lower() in _NOT_NAME_START else list(words)), None, None
     title = country = None
     cut = 0
     for end in range(len(words) - 1, 0, -1):
         hit = None
+        # (words hold no whitespace: "'s" can only end the last one, and it is the last
+        # part of every phrase tried for this end)
+        if not reference.may_end_role(words[end - 1].removesuffix("'s")):
+            continue
         for size in (4, 3, 2, 1):
             start = end - size
             if start < 0:
                 continue
-            phrase = re.sub(r"'s$", "", " ".join(words[start:end]))
+            phrase = " ".join(words[start:end]).removesuffix("'s")
             if reference.role(phrase):
                 hit = phrase
                 break
@@ -194,27 +339,28 @@ def _peel(words: list[str], left: str = "") -> tuple[list[str], str | None, str 
             break
     if title is None:
         # a title that began before the run: "Secretary of" | "State Rex Tillerson"
-        for size in (3, 2, 1):
-            if size < len(words):
-                m = _title_regex().search((left.rstrip() + " " + " ".join(words[:size])).strip())
-                if m and m.end() == len((left.rstrip() + " " + " ".join(words[:size])).strip()):
+        for size in range(min(3, len(words) - 1), 0, -1):
+            if _title_end_regex().search(words[size - 1]):
+                text = (left.rstrip() + " " + " ".join(words[:size])).strip()
+                m = _title_regex().search(text)
+                if m and m.end() == len(text):
                     title, cut = m.group(0), size
                     break
     qualifier = words[:cut] if title else []
     if title:
-        q = [w for w in qualifier if not reference.role(re.sub(r"'s$", "", w))]
+        q = [w for w in qualifier if not reference.role(w.removesuffix("'s"))]
         country = _country_in(" ".join(q)) if q else None
         name = words[cut:]
     else:
         name = list(words)
         while name:
-            bare = re.sub(r"'s$", "", name[0])
-            two = re.sub(r"'s$", "", " ".join(name[:2])) if len(name) > 1 else None
-            if two and reference.country_code(two) and len(name) > 2:
+            bare = name[0].removesuffix("'s")
+            two = " ".join(name[:2]).removesuffix("'s") if len(name) > 1 else None
+            if len(name) > 2 and reference.country_code(two):
                 country, name = country or reference.country_code(two), name[2:]
-            elif reference.country_code(bare) and len(name) > 1:
+            elif len(name) > 1 and reference.country_code(bare):
                 country, name = country or reference.country_code(bare), name[1:]
-            elif name[0].lower() in {"the", "former", "then", "new", "acting"}:
+            elif name[0].lower() in _NOT_NAME_START:
                 name = name[1:]
             else:
                 break
@@ -224,12 +370,12 @@ def _peel(words: list[str], left: str = "") -> tuple[list[str], str | None, str 
 def _valid_name(words: list[str]) -> bool:
     if not words or len(words) > 5:
         return False
+    for w in words:
+        if w.lower().rstrip(".") in _NOT_NAME:
+            return False
     if wire_name(" ".join(words)):
         return False  # a news agency ("Xinhua"), not a person
     for w in words:
-        lw = w.lower().rstrip(".")
-        if lw in _NOT_NAME:
-            return False
         if reference.country_code(w) or reference.organization(w):
             return False
     if len(words) == 1 and reference.is_city(words[0]):
@@ -248,7 +394,35 @@ _SPEECH_OR_MEET = re.compile(
 )
 _HEAD_OF = re.compile(r",\s+(?:the\s+)?(?:head|chief|chair\w*|president|secretary[\s\-]general|director[\s\-]general)\s+"
                       r"of\s+(?:the\s+)?(?P<org>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,4})", re.I)
+_PLACE_BEFORE = re.compile(r"\b(?:at|in|from|to|of|on|near|inside|outside|into|the)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$",
+                           re.I)
+_APPOSITIVE = re.compile(r",\s+(?:the\s+|a\s+)?[^,;.\"]{1,60},")
 _SAID_BEFORE = re.compile(r"\b(?:said|says|according to|told by)\s*$")
+
+
+_WORD = re.compile(r"\S+")
+_CLAUSE_BREAK = re.compile(r'[.;:!?"()]\s')
+_FORMER = re.compile(r"\b(?:former|ex-|late)\s*(?:[\w.'\-]+\s+){0,4}$", re.I)
+
+
+def _word_start(text: str, k: int) -> int:
+    """Where the k-th whitespace-separated word of ``text`` starts."""
+    if k == 0 and text[:1] and not text[0].isspace():
+        return 0
+    for i, w in enumerate(_WORD.finditer(text)):
+        if i == k:
+            return w.start()
+    raise IndexError(k)
+
+
+def _former(left: str) -> bool:
+    """"former", "ex-" or "late" (and up to four words) right before a name."""
+    # A match holds "former", "ex-" or "late" in any case; under re.I these letters match
+    # only their ASCII upper and lower forms, so it is then in the lowercased text.
+    low = left.lower()
+    if "former" not in low and "ex-" not in low and "late" not in low:
+        return False
+    return bool(_FORMER.search(left))
 
 
 def find_people(body: str) -> tuple[list[Person], list[Description]]:
@@ -272,7 +446,7 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
         people.append(Person(name, role[0] if role else None, role[1] if role else None,
                              country, [(start, end)], former))
 
-    runs = list(_SEQ.finditer(body))
+    runs = list(_name_runs(body))
     weak: list[tuple[list[str], int, int]] = []
     # Pass 1: titled names.
     for m in runs:
@@ -281,16 +455,14 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
         name_words, title, country = _peel(words, left_raw)
         if not _valid_name(name_words):
             continue
-        word_starts = [w.start() for w in re.finditer(r"\S+", m.group(0))]
-        offset = m.start() + word_starts[len(words) - len(name_words)]
+        offset = m.start() + _word_start(m.group(0), len(words) - len(name_words))
         possessive_country = country is not None and title is None
         end = m.end()
         if body[end - 2:end] == "'s":
             end -= 2
         left = body[max(0, offset - 90):offset]
-        left = re.split(r'[.;:!?"()]\s', left)[-1]
+        left = _CLAUSE_BREAK.split(left)[-1]
         right = body[end:end + 80]
-        former = bool(re.search(r"\b(?:former|ex-|late)\s*(?:[\w.'\-]+\s+){0,4}$", left, re.I))
         if not title:
             lo = _left_title_of().search(left) if left.rstrip().endswith(",") and " of " in left else None
             if lo:
@@ -310,9 +482,9 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
             if of and (title or rt.group("title")):
                 country = country or reference.country_code(re.sub(r"^the\s+", "", of))
         if title:
-            register(name_words, offset, end, title, country, former)
+            register(name_words, offset, end, title, country, _former(left))
         elif possessive_country and len(name_words) >= 2:
-            register(name_words, offset, end, None, country, former)
+            register(name_words, offset, end, None, country, _former(left))
         elif len(name_words) >= 2:
             weak.append((name_words, offset, end))
     # Pass 2: bare full names that act as speakers or meet someone.
@@ -322,11 +494,10 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
             continue
         if reference.city_country(name) or reference.organization(name):
             continue  # "Rio de Janeiro hosted ...": a place
-        if re.search(r"\b(?:at|in|from|to|of|on|near|inside|outside|into|the)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$",
-                     body[max(0, start - 40):start], re.I):
+        if _PLACE_BEFORE.search(body[max(0, start - 40):start]):
             continue  # "in the 13th-century Palazzo Ducale": a place, not a speaker
         after = body[end:end + 120]
-        appositive = re.match(r",\s+(?:the\s+|a\s+)?[^,;.\"]{1,60},", after)
+        appositive = _APPOSITIVE.match(after)
         if _SPEECH_OR_MEET.match(after[:40]) or _SAID_BEFORE.search(body[max(0, start - 20):start]) or \
                 (appositive and _SPEECH_OR_MEET.match(after[appositive.end():appositive.end() + 40])):
             register(words, start, end, None, None)
@@ -348,7 +519,7 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
             known.setdefault(k, set()).add(i)
     if known:
         alt = "|".join(re.escape(k) for k in sorted(known, key=len, reverse=True))
-        for m in re.finditer(rf"(?<![\w\-])(?:{alt})(?![\w\-])", body):
+        for m in _finditer_not_after(re.compile(rf"(?:{alt})(?![\w\-])"), body, _NOT_BEFORE_MENTION):
             owners = known[m.group(0)]
             if len(owners) != 1:
                 # first-name collisions: prefer the person whose surname it is
@@ -362,7 +533,7 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
     for p in people:
         p.mentions.sort()
     descriptions = []
-    for m in _description_regex().finditer(body):
+    for m in _descriptions(body):
         role = reference.role(m.group("title"))
         if not role or role[1] not in {"head_of_state", "head_of_government", "leader", "minister",
                                          "org_head"}:

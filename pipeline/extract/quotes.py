@@ -50,10 +50,13 @@ _AFTER_SPEAKER_APPOSITIVE = re.compile(
     rf"^\s*,?\s*(?P<who>[^,;\"]{{1,80}}?),\s+(?:the|a|an|his|her)\s+[^,;\"]{{1,50}},\s+(?:also\s+)?(?P<verb>{SPEECH_VERBS})\b", re.I)
 _AFTER_VERB_SPEAKER = re.compile(
     rf"^\s*[,\u2014\-]?\s*(?P<verb>{SPEECH_VERBS})\s+(?P<who>[^,;.\"]{{1,80}})", re.I)
-_BEFORE_CUE = re.compile(
-    rf"(?P<who>[^,;.\"]{{1,100}}?)\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?(?P<verb>{SPEECH_VERBS})"
+# what follows the speaker and its whitespace in _BEFORE_CUE: "said on Tuesday:"
+_BEFORE_CUE_REST = (
+    rf"(?:also\s+|later\s+|then\s+|has\s+|had\s+)?(?P<verb>{SPEECH_VERBS})"
     rf"(?:\s+(?:reporters|journalists|the\s+\w+|him|her|them|[{UPPER}][\w'\-]+(?:\s+[{UPPER}][\w'\-]+)*))?"
-    rf"(?:\s+(?:on|at|in|during)\s+[^,:\"]{{1,40}})?\s*[:,]?\s*$", re.I)
+    rf"(?:\s+(?:on|at|in|during)\s+[^,:\"]{{1,40}})?\s*[:,]?\s*$")
+_BEFORE_CUE = re.compile(rf"(?P<who>[^,;.\"]{{1,100}}?)\s+{_BEFORE_CUE_REST}", re.I)
+_BEFORE_CUE_TAIL = re.compile(rf"\s{_BEFORE_CUE_REST}", re.I)
 _QUOTED_AS = re.compile(
     r"\bquoted\s+(?!by\b)(?P<who>.{1,80}?)\s+as\s+(?:saying|telling|thanking|stating|calling|describing|"
     r"warning|urging|adding|\w+ing)\b", re.I)
@@ -88,6 +91,19 @@ class QuoteFact:
     speaker: str | None
     person: int | None  # index into the article's people
     cue: str | None
+
+
+def _before_cue(before: str) -> re.Match | None:
+    """``_BEFORE_CUE.search(before)``, without trying its long lazy speaker group at every
+    start of a text that cannot match."""
+    # A match ends with a match of _BEFORE_CUE_TAIL: from the last whitespace before the verb.
+    if not _BEFORE_CUE_TAIL.search(before):
+        return None
+    # No part of a match holds '"', nor ',' but one followed only by whitespace to the end:
+    # a match starts after every other '"' or ','.
+    stripped = before.rstrip()
+    last_comma = stripped.rfind(",", 0, len(stripped) - 1 if stripped.endswith(",") else len(stripped))
+    return _BEFORE_CUE.search(before, max(before.rfind('"'), last_comma) + 1)
 
 
 def _words(text: str) -> int:
@@ -247,7 +263,7 @@ def extract_quotes(units: Units, people: list[P.Person], descriptions: list[P.De
                         break
         # 3./4. cue before the opening mark, in the same sentence
         if speaker is None and before.strip():
-            m = _BEFORE_CUE.search(before)
+            m = _before_cue(before)
             if m:
                 who_s, who_e = s_start + m.start("who"), s_start + m.end("who")
                 speaker, person = res.speaker(*_trim_subject(body, who_s, who_e))
