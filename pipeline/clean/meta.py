@@ -95,6 +95,8 @@ def parse_date(text: str | None, today: date | None = None) -> date | None:
 
 
 def _first_date(text: str, today: date) -> tuple[date, tuple[int, int]] | None:
+    if "19" not in text and "20" not in text:  # every pattern spells the year 19xx or 20xx
+        return None
     for pat in _DATE_PATTERNS:
         for m in pat.finditer(text):
             d = _to_date(m)
@@ -166,10 +168,11 @@ _OUTLET_PATTERNS: list[tuple[re.Pattern, int]] = [
     (re.compile(rf"^Follow\s+{_NAME}\s+on\s+(?:Facebook|Twitter|X|Instagram|LinkedIn|Telegram|YouTube)\b"), 5),
     (re.compile(rf"^(?:Welcome\s+to|About)\s+{_NAME}\s*[!.]?\s*$"), 4),
 ]
-_OUTLET_HINT = re.compile(
-    r"responsibility|message|note|word|journalists|website|support|©|copyright|\(c\)|subscribe|follow|welcome|about",
-    re.I,
-)
+# Words one of the patterns above needs; a line with none of them is skipped. ASCII lines are
+# tested with ``in`` on their lower-case form (the same answer: no hint needs a word boundary).
+_HINTS = ("responsibility", "message", "note", "word", "journalists", "website", "support", "©", "copyright",
+          "(c)", "subscribe", "follow", "welcome", "about")
+_OUTLET_HINT = re.compile("|".join(re.escape(h) for h in _HINTS), re.I)
 # words that are not outlet names although capitalised
 _NOT_OUTLET = re.compile(
     r"^(?:Our|Us|We|Your|You|My|This|These|All|Independent|Quality|Free|The\s+(?:Site|Website|Page|"
@@ -201,7 +204,13 @@ def outlet_candidates(lines: list[str]) -> list[tuple[str, int]]:
     """(name, score) candidates for the page's publisher found in chrome phrasing."""
     out: list[tuple[str, int]] = []
     for line in lines:
-        if len(line) > 400 or not _OUTLET_HINT.search(line):
+        if len(line) > 400:
+            continue
+        if line.isascii():
+            low = line.lower()
+            if not any(h in low for h in _HINTS):
+                continue
+        elif not _OUTLET_HINT.search(line):
             continue
         for pat, score in _OUTLET_PATTERNS:
             m = pat.search(line)
@@ -265,7 +274,9 @@ def find_wire(body_paras: list[str], all_lines: list[str]) -> str | None:
     for line in all_lines:
         if len(line) > 400:
             continue
-        m = _WIRE_DISCLAIMER.search(line) or _WIRE_CREDIT.match(line)
+        # the disclaimer needs the word "from": an ASCII line without it cannot match
+        may_disclaim = not line.isascii() or "from" in line.lower()
+        m = (may_disclaim and _WIRE_DISCLAIMER.search(line)) or _WIRE_CREDIT.match(line)
         if m:
             return _norm_wire(m.group("w"))
     return None
