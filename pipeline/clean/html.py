@@ -40,18 +40,32 @@ __all__ = ["clean_html", "extract_body"]
 
 # --------------------------------------------------------------------------- regexes
 
+def _until_close(name: str) -> str:
+    r"""The element content up to its first ``</name\s*>`` (that closing tag follows).
+
+    The lazy ``.*?</name\s*>`` unrolled: the ``[^<]*`` runs stop only at a ``<`` that
+    opens the closing tag, so the content ends at the first closing tag, exactly as with
+    the lazy form (which fails exactly when this does), but the closing tag is tried at
+    each ``<`` instead of at every character. *name* may be a backreference (``\1``).
+    """
+    return r"[^<]*(?:<(?!/" + name + r"\s*>)[^<]*)*"
+
+
 _JSONLD_RE = re.compile(
-    r"<script\b[^>]*type\s*=\s*[\"']?application/ld\+json[\"']?[^>]*>(.*?)</script\s*>",
+    r"<script\b[^>]*type\s*=\s*[\"']?application/ld\+json[\"']?[^>]*>("
+    + _until_close("script") + r")</script\s*>",
     re.S | re.I)
 _STRIP_RE = re.compile(
-    r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<svg\b.*?</svg\s*>"
-    r"|<noscript\b.*?</noscript\s*>|<template\b.*?</template\s*>|<!--.*?-->",
+    "|".join(rf"<{t}\b" + _until_close(t) + rf"</{t}\s*>"
+             for t in ("script", "style", "svg", "noscript", "template"))
+    + r"|<!--.*?-->",
     re.S | re.I)
-_HEAD_RE = re.compile(r"<head\b.*?</head\s*>", re.S | re.I)
+_HEAD_RE = re.compile(r"<head\b" + _until_close("head") + r"</head\s*>", re.S | re.I)
 # Elements that are dropped anyway, removed before parsing (same-name nesting is rare).
 _PRESTRIP_RE = re.compile(
     r"<(nav|aside|footer|iframe|select|button|figcaption|picture|video|audio|map|object"
-    r"|textarea)\b.*?</\1\s*>|<(?:img|input|link|meta|source|wbr|col)\b[^>]*>", re.S | re.I)
+    r"|textarea)\b" + _until_close(r"\1") + r"</\1\s*>"
+    r"|<(?:img|input|link|meta|source|wbr|col)\b[^>]*>", re.S | re.I)
 # Empty elements: a fifth of a typical page's tags. A block one still separates paragraphs
 # (it becomes <br>), an inline one disappears.
 _EMPTY_INLINE_RE = re.compile(r"<(span|i|a|b|em|strong|u|small|font)\b[^<>]*></\1\s*>", re.I)
@@ -59,9 +73,12 @@ _BLANK_INLINE_RE = re.compile(r"<(span|i|a|b|em|strong|u|small|font)\b[^<>]*>\s+
 _EMPTY_BLOCK_RE = re.compile(r"<(div|p|li|ul|ol|section|figure)\b[^<>]*>\s*</\1\s*>", re.I)
 # Whitespace between a block-level tag and the next tag is no text (a block boundary splits
 # the text anyway): dropping it spares the parse one whitespace node per line of markup.
+# (The names are grouped by first letter, which the regex parser factors out: fewer
+# branches to try at each tag.)
 _BLOCK_GAP_RE = re.compile(
-    r"(</?(?:div|p|li|ul|ol|dl|dt|dd|section|article|main|header|footer|h[1-6]|table|thead|tbody|tfoot|tr|td|th"
-    r"|figure|form|fieldset|blockquote|br|hr|html|body)\b[^<>]*>)\s+(?=<)", re.I)
+    r"(</?(?:(?:div|dl|dt|dd)|p|li|ul|ol|section|article|main|(?:header|h[1-6]|hr|html)"
+    r"|(?:footer|figure|form|fieldset)|(?:table|thead|tbody|tfoot|tr|td|th)|(?:blockquote|br|body))"
+    r"\b[^<>]*>)\s+(?=<)", re.I)
 # Only the attributes the cleaner reads survive into the parse (shortens it a lot).
 _TAG_ATTRS_RE = re.compile(r"<([a-zA-Z][\w:-]*)\s([^<>]*)>")
 _KEEP_ATTR_RE = re.compile(
@@ -98,22 +115,36 @@ _BLOCK_TAGS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "figure", "address", "center", "hr", "br",
     "header", "form", "fieldset", "details", "summary", "body", "html",
 })
-# Boilerplate names in class/id/role (matched on the lower-cased string).
+# Boilerplate names in class/id/role (matched on the lower-cased string). Only whether it
+# matches is used, so the words are grouped by first letter (or by a leading \b): the regex
+# parser factors each group's common start out, and the engine tries 20 branches at each
+# position instead of 114 (several times faster; every element name is tested).
 _NEG_STRONG = re.compile(
-    r"comment|disqus|share|sharing|social|related|newsletter|subscri|promo|advert"
-    r"|\bads?\b|\bad[-_]|[-_]ads?\b|adslot|dfp|gpt-|cookie|consent|gdpr|breadcrumb"
-    r"|caption|byline|\bauthor|credit|\btags?\b|tag-?list|taglist|keywords|sidebar"
-    r"|\bmenu|widget|popup|modal|overlay|outbrain|taboola|recommend|sponsor|banner"
-    r"|masthead|signup|sign-up|paywall|meter|toolbar|skip-?link|\bnav|navbar|pagination"
-    r"|pager|print-?only|screen-?reader|sr-only|visually-?hidden|\bhidden\b|offscreen"
-    r"|most-?(read|popular|viewed)|trending|more-?(stories|news|from)|read-?more|readmore"
-    r"|also-?read|see-?also|further-?reading|next-?(article|story|post)|prev-?(article|post)"
-    r"|rating|\bvote|poll\b|\bbio\b|about-?the-?author|author-?(box|info|bio)|dateline-?meta"
-    r"|timestamp|publish(ed)?-?date|\bdate\b|\bmeta\b|post-?meta|entry-?meta|article-?meta"
-    r"|story-?meta|\bfooter|\bheader|site-?header|copyright|disclaimer|\blegal|follow"
-    r"|\bicon|\blogo|login|register|\bjump|\bshop|affiliate|\bcta\b|call-?to-?action"
-    r"|\btools\b|\bbadge|\blabel\b|kicker|eyebrow|\bflag\b|\balert|notification|tip-?box"
-    r"|\btips?\b|newsletter|email-?(signup|form)|\bvideo|player|gallery|slideshow|carousel")
+    r"(?:comment|cookie|consent|caption|credit|copyright|call-?to-?action|carousel)"
+    r"|(?:disqus|dfp|dateline-?meta|disclaimer)"
+    r"|(?:share|sharing|social|subscri|sidebar|sponsor|signup|sign-up|skip-?link|screen-?reader"
+    r"|sr-only|see-?also|story-?meta|site-?header|slideshow)"
+    r"|(?:related|recommend|read-?more|readmore|rating|register)"
+    r"|(?:newsletter|navbar|next-?(article|story|post)|notification)"
+    r"|(?:promo|popup|paywall|pagination|pager|print-?only|prev-?(article|post)|poll\b"
+    r"|publish(ed)?-?date|post-?meta|player)"
+    r"|(?:advert|adslot|also-?read|about-?the-?author|author-?(box|info|bio)|article-?meta"
+    r"|affiliate)"
+    r"|(?:\bads?\b|\bad[-_]|\bauthor|\btags?\b|\bmenu|\bnav|\bhidden\b|\bvote|\bbio\b|\bdate\b"
+    r"|\bmeta\b|\bfooter|\bheader|\blegal|\bicon|\blogo|\bjump|\bshop|\bcta\b|\btools\b|\bbadge"
+    r"|\blabel\b|\bflag\b|\balert|\btips?\b|\bvideo)"
+    r"|[-_]ads?\b"
+    r"|(?:gpt-|gdpr|gallery)"
+    r"|(?:breadcrumb|byline|banner)"
+    r"|(?:tag-?list|taglist|taboola|toolbar|trending|timestamp|tip-?box)"
+    r"|(?:keywords|kicker)"
+    r"|widget"
+    r"|(?:modal|masthead|meter|most-?(read|popular|viewed)|more-?(stories|news|from))"
+    r"|(?:overlay|outbrain|offscreen)"
+    r"|visually-?hidden"
+    r"|(?:further-?reading|follow)"
+    r"|(?:entry-?meta|eyebrow|email-?(signup|form))"
+    r"|login")
 _NOT_PUB_TIME = re.compile(r"comment|disqus|repl(?:y|ies)|respon|discussion|caption|credit|related"
                            r"|recommend|most-?(?:read|popular|viewed)|trending|more-?(?:stories|news)"
                            r"|sidebar|widget|teaser|next-?(?:article|story|post)")
@@ -342,11 +373,13 @@ class _Extractor:
         self.time_tags: list[tuple[str, str, bool]] = []  # (datetime attr, text, updated?)
         self.paras: list[Tag] = []
         self.candidates: list[tuple] = []
+        self._neg_names: dict[str, str | bool] = {}
 
     def walk(self, tag: Tag, in_link: bool = False) -> list:
-        text_len = link_len = commas = 0
-        inline_len = inline_link = inline_commas = 0
-        prose = inline_prose = 0
+        # text straight in the element or in its inline children, and in its block children
+        inline_len = inline_link = inline_commas = inline_prose = 0
+        block_len = block_link = block_commas = 0
+        prose = 0
         lead = None  # does the element's first text sit inside a link?
         is_link = in_link or tag.name == "a"
         for child in tag.contents:
@@ -356,13 +389,10 @@ class _Extractor:
                     if lead is None:
                         lead = is_link
                     n = len(s)
-                    c = s.count(",") + s.count("\u060c") + s.count("\uff0c") + s.count("\u3001")
-                    text_len += n
                     inline_len += n
-                    commas += c
-                    inline_commas += c
+                    inline_commas += s.count(",") if s.isascii() else (
+                        s.count(",") + s.count("\u060c") + s.count("\uff0c") + s.count("\u3001"))
                     if is_link:
-                        link_len += n
                         inline_link += n
             elif isinstance(child, Tag):
                 cname = child.name
@@ -380,14 +410,15 @@ class _Extractor:
                         self.dropped.add(id(child))
                         continue
                     if cname not in ("article", "main", "body", "html"):
-                        ns = _name_string(child)
-                        if ns.strip() and _NEG_STRONG.search(ns):
-                            neg = ns
+                        neg = self._boilerplate_name(child)
                 if not neg and cname in _DROP_IF_SMALL:
                     neg = " "
                 mark = len(self.paras)
                 tmark = len(self.time_tags)
-                st = self.walk(child, is_link)
+                if child.contents:
+                    st = self.walk(child, is_link)
+                else:  # what walk() gives an empty element
+                    st = self.stats[id(child)] = [0, 0, 0, 0, 0, 0, 0, False]
                 if neg:
                     # an "Updated" stamp, or a time inside comments / captions / teaser lists:
                     # never the article's publication date
@@ -398,25 +429,36 @@ class _Extractor:
                             self.time_tags[k] = (d, t, True)
                     self.candidates.append((child, neg, st, mark, len(self.paras),
                                             tmark, len(self.time_tags)))
-                text_len += st[0]
-                link_len += st[1]
-                commas += st[2]
-                prose += st[4]
-                if lead is None and st[0]:
-                    lead = st[7]
-                if cname not in _BLOCK_TAGS:
-                    inline_prose += st[4]
-                    inline_len += st[0]
-                    inline_link += st[1]
-                    inline_commas += st[2]
+                if st[0]:  # (no text: no links, commas or prose either)
+                    if lead is None:
+                        lead = st[7]
+                    prose += st[4]
+                    if cname in _BLOCK_TAGS:
+                        block_len += st[0]
+                        block_link += st[1]
+                        block_commas += st[2]
+                    else:
+                        inline_prose += st[4]
+                        inline_len += st[0]
+                        inline_link += st[1]
+                        inline_commas += st[2]
         if inline_len >= 25 and tag.name in _BLOCK_TAGS and tag.name not in ("body", "html"):
             self.paras.append(tag)
             if inline_len >= 80 and inline_link < 0.3 * inline_len:
                 prose += inline_len - inline_prose
-        st = [text_len, link_len, commas, inline_len, prose, inline_link, inline_commas,
-              bool(lead)]
+        st = [inline_len + block_len, inline_link + block_link, inline_commas + block_commas,
+              inline_len, prose, inline_link, inline_commas, bool(lead)]
         self.stats[id(tag)] = st
         return st
+
+    def _boilerplate_name(self, tag: Tag) -> str | bool:
+        """The element's names if they name boilerplate, else False (memoised per page:
+        a page repeats its class lists many times)."""
+        ns = _name_string(tag)
+        neg = self._neg_names.get(ns)
+        if neg is None:
+            neg = self._neg_names[ns] = ns if ns.strip() and _NEG_STRONG.search(ns) else False
+        return neg
 
     def decide(self, root: Tag) -> None:
         """Drop the boilerplate-named elements, unless one holds most of the page's prose."""
@@ -746,7 +788,7 @@ def _parse(raw: str, stripped: str | None = None) -> BeautifulSoup:
         stripped = _EMPTY_INLINE_RE.sub("", stripped)
         stripped = _BLANK_INLINE_RE.sub(" ", stripped)
         stripped = _EMPTY_BLOCK_RE.sub("<br>", stripped)
-    stripped = _BLOCK_GAP_RE.sub(r"\1", stripped)
+    stripped = _BLOCK_GAP_RE.sub(lambda m: m[1], stripped)  # (a callable is quicker than r"\1")
     stripped = _TAG_ATTRS_RE.sub(_keep_attrs, stripped)
     return BeautifulSoup(stripped[:MAX_CLEAN_CHARS], "lxml", multi_valued_attributes=None)  # size cap
 
