@@ -6,7 +6,8 @@ The cleaner uses general signals only (no per-site rules):
    expressions from the raw page, then ``<script>``, ``<style>``, ``<svg>``,
    ``<noscript>``, ``<template>`` and HTML comments are stripped before parsing, so
    they never become Python objects (the parse dominates the run time).
-2. BeautifulSoup (lxml backend) parses the rest. One recursive pass drops
+2. BeautifulSoup (lxml backend; the soup is built by a lean tree builder that gives the
+   stock builder's tree at half the cost) parses the rest. One recursive pass drops
    non-content tags (nav, aside, footer, iframe, small forms, ...), hidden elements
    and elements whose class/id/role name boilerplate (comments, sharing, related
    articles, newsletter boxes, captions, bylines, ...), and computes every element's
@@ -29,6 +30,7 @@ import sys
 from dataclasses import replace
 
 from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.builder._lxml import LXMLTreeBuilder
 from bs4.element import Comment, Doctype, ProcessingInstruction, CData, Declaration
 
 from pipeline.clean import meta as page_meta
@@ -776,6 +778,210 @@ def _is_aggregator(raw: str) -> bool:
             or (links >= 1 and kinds >= 2) or kinds >= 3)
 
 
+# --------------------------------------------------------------------------- soup building
+# BeautifulSoup's stock lxml builder passes every parser event through general code
+# (namespace bookkeeping, two attribute-dict copies, builder queries and tag-stack
+# counters per tag): most of the parse time.  _LeanBuilder takes the very same lxml
+# events and appends the very same Tag / NavigableString objects, with the same fields
+# and links, directly.  An event it does not reproduce (namespaces, an end event that
+# does not close the innermost tag) makes it give up, and the stock builder parses the
+# page; and it is only used once a sample page gave identical trees both ways.
+
+class _GiveUp(Exception):
+    """An event the lean builder does not reproduce: let the stock builder parse."""
+
+
+class _LeanBuilder(LXMLTreeBuilder):
+    """The stock lxml HTML builder with direct tree building (same soup, less overhead).
+
+    Mirrors ``BeautifulSoup.handle_starttag`` / ``endData`` / ``object_was_parsed`` /
+    ``popTag`` and ``Tag.__init__`` for a builder made with
+    ``multi_valued_attributes=None``; the parse is fed in document order, so the linkage
+    fix-up of ``object_was_parsed`` never has anything to do.
+    """
+
+    def feed(self, markup) -> None:
+        soup = self.soup
+        self._stack: list[Tag] = [soup]
+        self._last = soup._most_recent_element
+        self._buf: list[str] = []
+        self._n_pre = 0  # open whitespace-preserving tags (<pre>, <textarea>)
+        self._containers: list[Tag] = []  # open tags whose strings get their own class
+        self._protos: dict[str, dict] = {}
+        super().feed(markup)
+
+    def _proto(self, name: str) -> dict:
+        """The fields ``Tag.__init__`` gives every <name> tag from this builder."""
+        proto = self._protos[name] = {
+            "parser_class": type(self.soup), "name": name, "namespace": None,
+            "_namespaces": self.active_namespace_prefixes[-1], "prefix": None,
+            "sourceline": None, "sourcepos": None,
+            "attribute_value_list_class": self.attribute_value_list_class,
+            "known_xml": self.is_xml, "next_element": None, "next_sibling": None,
+            "hidden": False, "can_be_empty_element": self.can_be_empty_element(name),
+            "cdata_list_attributes": self.cdata_list_attributes,
+            "preserve_whitespace_tags": self.preserve_whitespace_tags,
+            "interesting_string_types": Tag.MAIN_CONTENT_STRING_TYPES,
+        }
+        return proto
+
+    def _append(self, node, fields: dict) -> None:
+        parent = self._stack[-1]
+        fields["parent"] = parent
+        prev = self._last
+        fields["previous_element"] = prev
+        if prev is not None:
+            prev.next_element = node
+        siblings = parent.contents
+        if siblings:
+            fields["previous_sibling"] = sib = siblings[-1]
+            sib.next_sibling = node
+        else:
+            fields["previous_sibling"] = None
+        siblings.append(node)
+        self._last = node
+
+    def _flush(self, cls: type | None = None) -> None:
+        buf = self._buf
+        data = buf[0] if len(buf) == 1 else "".join(buf)
+        self._buf = []
+        if not self._n_pre and not data.strip(self.soup.ASCII_SPACES):
+            data = "\n" if "\n" in data else " "
+        if cls is None:
+            cls = NavigableString
+            if self._containers:
+                cls = self.string_containers.get(self._containers[-1].name, cls)
+        node = str.__new__(cls, data)  # what NavigableString.__new__ does, less its setup()
+        fields = node.__dict__
+        fields["hidden"] = False
+        fields["next_element"] = fields["next_sibling"] = None
+        self._append(node, fields)
+
+    def start(self, name, attrib, nsmap=None) -> None:
+        if nsmap or name.startswith("{"):
+            raise _GiveUp(name)
+        if self._buf:
+            self._flush()
+        tag = Tag.__new__(Tag)
+        fields = tag.__dict__
+        fields.update(self._protos.get(name) or self._proto(name))
+        # (lxml passes a dict, or an empty read-only mapping that is slow to copy)
+        attrs = fields["attrs"] = self.attribute_dict_class(attrib if attrib else ())
+        for k in attrs:
+            if k.startswith("{"):
+                raise _GiveUp(k)
+        fields["contents"] = []
+        if name in self.string_containers:
+            fields["interesting_string_types"] = {self.string_containers[name]}
+            self._containers.append(tag)
+        if name in self.preserve_whitespace_tags:
+            self._n_pre += 1
+        self.set_up_substitutions(tag)
+        self._append(tag, fields)
+        self._stack.append(tag)
+
+    def end(self, name) -> None:
+        if self._buf:
+            self._flush()
+        stack = self._stack
+        tag = stack[-1]
+        if len(stack) == 1 or tag.name != name:
+            raise _GiveUp(name)
+        stack.pop()
+        if self._containers and self._containers[-1] is tag:
+            self._containers.pop()
+        if name in self.preserve_whitespace_tags:
+            self._n_pre -= 1
+
+    def data(self, content) -> None:
+        self._buf.append(content)
+
+    def _string(self, text: str, cls: type) -> None:
+        if self._buf:
+            self._flush()
+        self._buf.append(text)
+        self._flush(cls)
+
+    def comment(self, text) -> None:
+        self._string(text, Comment)
+
+    def doctype(self, name, pubid, system) -> None:
+        self._string(Doctype._string_for_name_and_ids(name, pubid, system), Doctype)
+
+    def pi(self, target, data) -> None:
+        self._string(target + " " + data, self.processing_instruction_class)
+
+    def close(self) -> None:
+        if self._buf:
+            self._flush()
+        self.soup._most_recent_element = self._last
+        super().close()
+
+
+def _soup(markup: str, lean: bool = True) -> BeautifulSoup:
+    if lean and _lean_builder_ok():
+        try:
+            return BeautifulSoup(markup, builder=_LeanBuilder(multi_valued_attributes=None))
+        except Exception:  # _GiveUp, or anything unforeseen: the stock builder decides
+            pass
+    return BeautifulSoup(markup, "lxml", multi_valued_attributes=None)
+
+
+_LINKS = ("parent", "previous_element", "next_element", "previous_sibling", "next_sibling")
+
+
+def _same_tree(a: BeautifulSoup, b: BeautifulSoup) -> bool:
+    """Same nodes in the same order, with equal fields and the same links (by position)."""
+    def nodes(root: Tag) -> list:
+        out, todo = [], [root]
+        while todo:
+            node = todo.pop()
+            out.append(node)
+            if isinstance(node, Tag):
+                todo.extend(reversed(node.contents))
+        return out
+    na, nb = nodes(a), nodes(b)
+    if len(na) != len(nb):
+        return False
+    pos_a = {id(x): i for i, x in enumerate(na)}
+    pos_b = {id(x): i for i, x in enumerate(nb)}
+    for x, y in zip(na[1:], nb[1:]):
+        fx, fy = vars(x), vars(y)
+        if type(x) is not type(y) or (isinstance(x, str) and x != y) or fx.keys() != fy.keys():
+            return False
+        for k, vx in fx.items():
+            vy = fy[k]
+            if k in _LINKS:
+                same = pos_a.get(id(vx)) == pos_b.get(id(vy)) and (vx is None) == (vy is None)
+            elif k == "contents":
+                same = [pos_a[id(c)] for c in vx] == [pos_b[id(c)] for c in vy]
+            else:
+                same = type(vx) is type(vy) and vx == vy
+            if not same:
+                return False
+    return True
+
+
+_SAMPLE_PAGE = (
+    "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>T</title>"
+    "<style>p {}</style></head><body class='a b' id=x><!-- c --><?php echo 1 ?>\n"
+    "<div data-x='1'><p>One, <b>two</b> &amp; <a href='/x'>three</a></p>  \n <br>"
+    "<pre>  \n </pre><textarea> </textarea><ruby>k<rp>(</rp><rt>r</rt></ruby>"
+    "<table><tr><td>cell<td>cell</table><ul><li>a<li>b</ul><p>open<div>x</p></div>"
+    "<script>var a = '<p>';</script><template><i>t</i></template><svg><path d=M0/></svg>"
+    "</span>tail &nbsp; <time datetime='2024-01-02'>Jan 2</time></body></html>")
+
+
+@functools.lru_cache(maxsize=None)
+def _lean_builder_ok() -> bool:
+    """Does the lean builder give the stock builder's tree (checked once, on a sample)?"""
+    try:
+        return _same_tree(_soup(_SAMPLE_PAGE, lean=False),
+                          BeautifulSoup(_SAMPLE_PAGE, builder=_LeanBuilder(multi_valued_attributes=None)))
+    except Exception:
+        return False
+
+
 # --------------------------------------------------------------------------- main API
 
 def _parse(raw: str, stripped: str | None = None) -> BeautifulSoup:
@@ -790,7 +996,7 @@ def _parse(raw: str, stripped: str | None = None) -> BeautifulSoup:
         stripped = _EMPTY_BLOCK_RE.sub("<br>", stripped)
     stripped = _BLOCK_GAP_RE.sub(lambda m: m[1], stripped)  # (a callable is quicker than r"\1")
     stripped = _TAG_ATTRS_RE.sub(_keep_attrs, stripped)
-    return BeautifulSoup(stripped[:MAX_CLEAN_CHARS], "lxml", multi_valued_attributes=None)  # size cap
+    return _soup(stripped[:MAX_CLEAN_CHARS])  # size cap
 
 
 def extract_body(html: str) -> str:
