@@ -23,6 +23,7 @@ The cleaner uses general signals only (no per-site rules):
 from __future__ import annotations
 
 import functools
+import gc
 import html as _htmllib
 import json
 import re
@@ -1006,6 +1007,21 @@ def extract_body(html: str) -> str:
 
 def clean_html(html: str) -> CleanedPage:
     """Reduce an HTML page to its article body and the metadata it states. Never raises."""
+    # The soup is a web of reference cycles that lives and dies within this call. With the
+    # cyclic garbage collector paused meanwhile, it is freed by the next young-generation
+    # collection, instead of being traced by every collection its building triggers (and
+    # promoted to the older generations, whose collections trace the whole heap).
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        return _clean_html_or_empty(html)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _clean_html_or_empty(html: str) -> CleanedPage:
     try:
         return _clean_html(html)
     except RecursionError:
