@@ -234,3 +234,25 @@ def test_comment_time_tag_not_publication_date():
                 '<p>A reader comment that goes on for quite a while about the summit coverage.</p></div></div>')
     out = clean_html(article(extra_outside=comments))
     assert out.published_date is None
+
+
+def _html_pages():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent
+    pages = [*(root / "fixtures" / "articles").glob("*.htm*"), *(root / "heldout" / "articles").glob("*.htm*"),
+             *(root.parent / "seeds" / "documents").glob("*.htm*")]
+    return sorted(pages)
+
+
+@pytest.mark.parametrize("page", _html_pages(), ids=lambda p: p.name)
+def test_lean_tree_builder_builds_the_stock_builders_soup(page):
+    # the fast builder mirrors BeautifulSoup's own tree building; on every real page it must
+    # give the very tree the stock lxml builder gives (same nodes, fields and links)
+    from bs4 import BeautifulSoup
+
+    from pipeline.clean.html import _LeanBuilder, _same_tree, _soup
+
+    markup = page.read_text(encoding="utf-8", errors="replace")
+    lean = BeautifulSoup(markup, builder=_LeanBuilder(multi_valued_attributes=None))
+    assert _same_tree(_soup(markup, lean=False), lean)
