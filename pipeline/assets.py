@@ -109,14 +109,12 @@ WAREHOUSE_SPECS = [
                             "writer, then published atomically (readers keep their snapshot).")
 def warehouse_tables(context: dg.AssetExecutionContext, settings: SummitSettings,
                      normalised_tables: NormalisedTables):
-    import pyarrow.dataset as ds
-
     path = Path(settings.warehouse_path)
     staged = normalised_tables
     if staged.nothing_changed:
         counts = wh.table_counts(path)
     else:
-        counts = wh.publish_run(path, {name: ds.dataset(p) for name, p in staged.paths.items()},
+        counts = wh.publish_run(path, dict(staged.paths),
                                 staged.extracted_batches, staged.previous)
     for table in wh.TABLE_ORDER:
         meta = {"rows": counts.get(table, 0), "warehouse": str(path), "changed": not staged.nothing_changed}

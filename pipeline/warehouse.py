@@ -57,15 +57,31 @@ def building(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def load_table(con: duckdb.DuckDBPyConnection, table: str, frame: Any) -> int:
-    """Create ``table`` from its SQL file, reading the rows from ``frame`` (a polars frame,
-    an Arrow table or an Arrow dataset, registered as ``<name>_frame``)."""
+    """Create ``table`` from its SQL file, reading the rows from ``frame`` (a polars frame, an
+    Arrow table, or the path of a staged Parquet file, which DuckDB's own reader streams within
+    its memory limit), visible to the SQL as ``<name>_frame``."""
     name = table.split(".")[-1] + "_frame"
-    con.register(name, frame.to_arrow() if isinstance(frame, pl.DataFrame) else frame)
+    _attach(con, name, frame)
     try:
         con.execute(sql_for(table)).fetchall()
     finally:
-        con.unregister(name)
+        _detach(con, name, frame)
     return count_rows(con, table)
+
+
+def _attach(con: duckdb.DuckDBPyConnection, name: str, frame: Any) -> None:
+    if isinstance(frame, (str, Path, list)):
+        files = [str(f) for f in frame] if isinstance(frame, list) else str(frame)
+        con.read_parquet(files, union_by_name=True).create_view(name, replace=True)
+    else:
+        con.register(name, frame.to_arrow() if isinstance(frame, pl.DataFrame) else frame)
+
+
+def _detach(con: duckdb.DuckDBPyConnection, name: str, frame: Any) -> None:
+    if isinstance(frame, (str, Path, list)):
+        con.execute(f'DROP VIEW IF EXISTS "{name}"')  # the name is ours, never input
+    else:
+        con.unregister(name)
 
 
 def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -158,11 +174,10 @@ def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str]
                 previous: str | None) -> dict[str, int]:
     """Build the whole warehouse into a new file and publish it atomically.
 
-    ``tables`` holds every public table and the etl state tables (frames or Arrow datasets);
+    ``tables`` holds every public table and the etl state tables (frames, Arrow tables or
+    staged Parquet paths);
     the extraction cache is the previous warehouse's rows still in use plus this run's
     staged batches."""
-    import pyarrow.dataset as ds
-
     from pipeline.process import EXTRACTOR_VERSION
     from pipeline.stages import EXTRACTED_SCHEMA
 
@@ -172,8 +187,7 @@ def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str]
     prev_con = duckdb.connect(str(previous), read_only=True) if previous else None
     try:
         with building(path) as con:
-            docs = tables["documents"]
-            con.register("documents_frame", docs.to_arrow() if isinstance(docs, pl.DataFrame) else docs)
+            _attach(con, "documents_frame", tables["documents"])
             if prev_con is not None:
                 prev_con.register("keys_frame", con.sql(
                     "SELECT DISTINCT sha256, format FROM documents_frame").to_arrow_table())
@@ -182,16 +196,15 @@ def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str]
                     "WHERE e.extractor_version = ?", params=[EXTRACTOR_VERSION]).to_arrow_reader(1024)
             else:
                 prev = EXTRACTED_SCHEMA.empty_table()
-            staged = [f for f in extracted_batches if Path(f).exists()]
+            staged = [f for f in extracted_batches if Path(f).exists()] or EXTRACTED_SCHEMA.empty_table()
             con.register("previous_extracted", prev)
-            con.register("staged_extracted",
-                         ds.dataset(staged, schema=EXTRACTED_SCHEMA, format="parquet") if staged
-                         else EXTRACTED_SCHEMA.empty_table())
+            _attach(con, "staged_extracted", staged)
             try:
                 con.execute(sql_for("etl.extracted")).fetchall()
             finally:
-                for name in ("previous_extracted", "staged_extracted", "documents_frame"):
-                    con.unregister(name)
+                _detach(con, "staged_extracted", staged)
+                _detach(con, "documents_frame", tables["documents"])
+                con.unregister("previous_extracted")
                 if prev_con is not None:
                     prev_con.close()
                     prev_con = None
