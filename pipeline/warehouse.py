@@ -185,26 +185,30 @@ def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str]
     # read-only connections to the published file take the default configuration: a reader in
     # this process may hold one, and DuckDB refuses a second connection configured otherwise
     prev_con = duckdb.connect(str(previous), read_only=True) if previous else None
+    prev_file = Path(path).with_name(f".{Path(path).name}.previous-{os.getpid()}.parquet")
     try:
         with building(path) as con:
             _attach(con, "documents_frame", tables["documents"])
             if prev_con is not None:
+                # the rows still in use are copied to a Parquet file first: DuckDB reads that
+                # within the writer's memory limit, where an Arrow stream of 100k pages overran it
                 prev_con.register("keys_frame", con.sql(
                     "SELECT DISTINCT sha256, format FROM documents_frame").to_arrow_table())
-                prev = prev_con.sql(
+                prev_con.sql(
                     "SELECT e.* FROM etl.extracted e JOIN keys_frame k ON e.sha256 = k.sha256 AND e.format = k.format "
-                    "WHERE e.extractor_version = ?", params=[EXTRACTOR_VERSION]).to_arrow_reader(1024)
+                    "WHERE e.extractor_version = ?", params=[EXTRACTOR_VERSION]).write_parquet(str(prev_file), row_group_size=2048)
+                prev: Any = str(prev_file)
             else:
                 prev = EXTRACTED_SCHEMA.empty_table()
             staged = [f for f in extracted_batches if Path(f).exists()] or EXTRACTED_SCHEMA.empty_table()
-            con.register("previous_extracted", prev)
+            _attach(con, "previous_extracted", prev)
             _attach(con, "staged_extracted", staged)
             try:
                 con.execute(sql_for("etl.extracted")).fetchall()
             finally:
                 _detach(con, "staged_extracted", staged)
                 _detach(con, "documents_frame", tables["documents"])
-                con.unregister("previous_extracted")
+                _detach(con, "previous_extracted", prev)
                 if prev_con is not None:
                     prev_con.close()
                     prev_con = None
@@ -217,6 +221,7 @@ def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str]
     finally:
         if prev_con is not None:
             prev_con.close()
+        prev_file.unlink(missing_ok=True)
     return counts
 
 
