@@ -75,8 +75,7 @@ class NormalisedTables:
     paths: dict[str, str]
     counts: dict[str, int]
     files_seen: int
-    extracted_batches: list[str]
-    previous: str | None
+    extracted_batches: list[str]  # this run's extractions and the previous cache's rows in use
     nothing_changed: bool
 
 
@@ -88,13 +87,13 @@ def normalised_tables(context: dg.AssetExecutionContext, ingested_files: stages.
     plan = ingested_files
     if plan.nothing_changed:
         context.add_output_metadata({"nothing_changed": True})
-        return NormalisedTables(plan.staging, {}, {}, plan.files_seen, [], plan.previous.warehouse, True)
+        return NormalisedTables(plan.staging, {}, {}, plan.files_seen, [], True)
     tables = stages.normalise_stage(plan, cleaned_pages, extracted_articles, context.run.run_id)
     paths, counts = stages.stage_tables(tables, Path(plan.staging))
     context.add_output_metadata({**counts, "accounted_for": counts["documents"] + counts["rejected_documents"],
                                  "files_seen": plan.files_seen})
-    return NormalisedTables(plan.staging, paths, counts, plan.files_seen, extracted_articles.batches,
-                            plan.previous.warehouse, False)
+    batches = [*extracted_articles.batches, str(stages.previous_cache_file(plan.staging))]
+    return NormalisedTables(plan.staging, paths, counts, plan.files_seen, batches, False)
 
 
 WAREHOUSE_SPECS = [
@@ -114,8 +113,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, settings: SummitSettings
     if staged.nothing_changed:
         counts = wh.table_counts(path)
     else:
-        counts = wh.publish_run(path, dict(staged.paths),
-                                staged.extracted_batches, staged.previous)
+        counts = wh.publish_run(path, dict(staged.paths), staged.extracted_batches)
     for table in wh.TABLE_ORDER:
         meta = {"rows": counts.get(table, 0), "warehouse": str(path), "changed": not staged.nothing_changed}
         if table in staged.paths:

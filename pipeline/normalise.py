@@ -48,16 +48,15 @@ def _id(prefix: str, *parts: Any) -> str:
 
 
 class ColumnSink:
-    """Rows of one table, appended one at a time and kept as Arrow record batches: in memory,
-    or spooled to a Parquet file when given a path (then memory holds one batch at most)."""
+    """Rows of one table, appended one at a time and spooled to a Parquet file in record
+    batches (memory holds one batch at most)."""
 
-    def __init__(self, schema: pa.Schema, id_field: str, id_prefix: str, path: str | Path | None = None,
+    def __init__(self, schema: pa.Schema, id_field: str, id_prefix: str, path: str | Path,
                  flush_at: int = 20_000) -> None:
         self.schema, self.id_field, self.id_prefix, self.flush_at = schema, id_field, id_prefix, flush_at
-        self.path = path
-        self._writer = pq.ParquetWriter(str(path), schema, compression="zstd") if path else None
+        self.path = str(path)
+        self._writer = pq.ParquetWriter(self.path, schema, compression="zstd")
         self._cols: dict[str, list[Any]] = {f.name: [] for f in schema}
-        self._batches: list[pa.RecordBatch] = []
 
     def add(self, article_id: str, rows: Iterable[dict[str, Any]]) -> None:
         """Append an article's rows (as extracted: local ids, no article id); each row gets
@@ -73,27 +72,21 @@ class ColumnSink:
 
     def _flush(self) -> None:
         if self._cols[self.id_field]:
-            batch = pa.RecordBatch.from_pydict(self._cols, schema=self.schema)
-            if self._writer is not None:
-                self._writer.write_batch(batch)
-            else:
-                self._batches.append(batch)
+            self._writer.write_batch(pa.RecordBatch.from_pydict(self._cols, schema=self.schema))
             self._cols = {f.name: [] for f in self.schema}
 
     def frame(self) -> pl.LazyFrame:
-        """Every row appended, as a lazy frame (scanning the spooled file, if any)."""
+        """Every row appended, as a lazy frame scanning the spooled file."""
         self._flush()
-        if self._writer is not None:
-            self._writer.close()
-            return pl.scan_parquet(str(self.path))
-        return pl.from_arrow(pa.Table.from_batches(self._batches, schema=self.schema)).lazy()
+        self._writer.close()
+        return pl.scan_parquet(self.path)
 
 
-def quote_sink(path: str | Path | None = None) -> ColumnSink:
+def quote_sink(path: str | Path) -> ColumnSink:
     return ColumnSink(QUOTE_SCHEMA, "quote_id", "q", path)
 
 
-def statistic_sink(path: str | Path | None = None) -> ColumnSink:
+def statistic_sink(path: str | Path) -> ColumnSink:
     return ColumnSink(STATISTIC_SCHEMA, "statistic_id", "n", path)
 
 
@@ -300,11 +293,10 @@ def _year(s: dict[str, Any]) -> int | None:
 
 # ---------------------------------------------------------------- all tables
 def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | None = None,
-              quote_rows: pl.LazyFrame | None = None,
-              statistic_rows: pl.LazyFrame | None = None) -> dict[str, pl.DataFrame | pl.LazyFrame]:
+              *, quote_rows: pl.LazyFrame, statistic_rows: pl.LazyFrame) -> dict[str, pl.DataFrame | pl.LazyFrame]:
     """Warehouse tables from per-article rows (people, summits, attendees, meetings) and the
-    quotes and statistics gathered by :class:`ColumnSink` (when not given, taken from the
-    rows). Quotes and statistics come back lazy, to be streamed to disk. The articles'
+    quotes and statistics gathered by :class:`ColumnSink`; those two come back lazy, to be
+    streamed to disk. The articles'
     bodies may be left out when their packed shingles are given (the warehouse joins the
     bodies from its cache)."""
     rows = sorted(rows, key=lambda r: r.article["source_path"])
@@ -361,12 +353,6 @@ def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | N
          for (a, k), v in pmap.items()],
         schema={"article_id": pl.Utf8, "person_local_id": pl.Int64, "speaker_person_id": pl.Utf8,
                 "person_name": pl.Utf8})
-    if quote_rows is None or statistic_rows is None:  # rows that still carry their quotes and statistics
-        qs, ss = quote_sink(), statistic_sink()
-        for r in rows:
-            qs.add(r.article["article_id"], [dict(q) for q in r.quotes])
-            ss.add(r.article["article_id"], [dict(x) for x in r.statistics])
-        quote_rows, statistic_rows = qs.frame(), ss.frame()
     quotes = (quote_rows
               .join(summit_keys.lazy(), on=["article_id", "summit_local_id"], how="left")
               .join(person_keys.lazy(), on=["article_id", "person_local_id"], how="left")

@@ -342,11 +342,11 @@ class Gathered:
 
 
 def gather_rows(docs: list[CurrentDocument], cache: Iterable[dict[str, Any]], failed: set[str],
-                spool: Path | None = None) -> Gathered:
+                spool: Path) -> Gathered:
     """Bind cached extractions (by content) to the documents' paths, streaming the cache.
 
     A document whose extraction failed is left out. Quotes and statistics go into Arrow
-    columns as they are read, spooled to Parquet under ``spool`` when given, so memory stays
+    columns as they are read, spooled to Parquet under ``spool``, so memory stays
     a few KB per article at any corpus size."""
     from pipeline.normalise import quote_sink, statistic_sink
 
@@ -355,8 +355,8 @@ def gather_rows(docs: list[CurrentDocument], cache: Iterable[dict[str, Any]], fa
         if d.source_path not in failed:
             wanted.setdefault((d.sha256, d.format), []).append(d)
     rows, shingles, kept = [], {}, []
-    quotes = quote_sink(spool / "gathered-quotes.parquet" if spool else None)
-    statistics = statistic_sink(spool / "gathered-statistics.parquet" if spool else None)
+    quotes = quote_sink(spool / "gathered-quotes.parquet")
+    statistics = statistic_sink(spool / "gathered-statistics.parquet")
     for row in cache:
         group = wanted.pop((row["sha256"], row["format"]), None)
         for d in group or ():
@@ -377,7 +377,13 @@ def gather_rows(docs: list[CurrentDocument], cache: Iterable[dict[str, Any]], fa
 def staged_cache(extract_batches: list[str], columns: list[str] | None = None) -> Iterator[dict[str, Any]]:
     for f in extract_batches:
         if Path(f).exists():
-            yield from pq.read_table(f, columns=columns).to_pylist()
+            for batch in pq.ParquetFile(f).iter_batches(batch_size=1024, columns=columns):
+                yield from batch.to_pylist()
+
+
+def previous_cache_file(staging: str | Path) -> Path:
+    """Where a run stages the previous warehouse's cached extractions it still uses."""
+    return Path(staging) / "extract-previous.parquet"
 
 
 def stage_tables(tables: dict[str, Any], staging: Path) -> tuple[dict[str, str], dict[str, int]]:
@@ -431,13 +437,16 @@ def normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run_
     keys = pa.table({"sha256": [k[0] for k in old_keys], "format": [k[1] for k in old_keys]},
                     schema=pa.schema([("sha256", pa.string()), ("format", pa.string())]))
 
-    def cache() -> Iterator[dict[str, Any]]:
-        yield from staged_cache(extract.batches, NO_BODY)
-        yield from warehouse.previous_cache(plan.previous.warehouse, keys, NO_BODY)
+    batches = list(extract.batches)
+    if plan.previous.warehouse and old_keys:
+        previous = previous_cache_file(plan.staging)
+        warehouse.copy_previous_cache(plan.previous.warehouse, keys, previous)
+        batches.append(str(previous))
 
-    gathered = gather_rows(docs, cache(), failed, Path(plan.staging))
+    gathered = gather_rows(docs, staged_cache(batches, NO_BODY), failed, Path(plan.staging))
     kept = gathered.kept
-    tables: dict[str, Any] = normalise(gathered.rows, gathered.shingles, gathered.quotes, gathered.statistics)
+    tables: dict[str, Any] = normalise(gathered.rows, gathered.shingles,
+                                       quote_rows=gathered.quotes, statistic_rows=gathered.statistics)
     del gathered
     now = datetime.now(timezone.utc)
     rejected = clean.rejected + extract.rejected
