@@ -75,7 +75,8 @@ class NormalisedTables:
     paths: dict[str, str]
     counts: dict[str, int]
     files_seen: int
-    extracted_batches: list[str]  # this run's extractions and the previous cache's rows in use
+    extracted_batches: list[str]
+    previous: str | None
     nothing_changed: bool
 
 
@@ -87,13 +88,13 @@ def normalised_tables(context: dg.AssetExecutionContext, ingested_files: stages.
     plan = ingested_files
     if plan.nothing_changed:
         context.add_output_metadata({"nothing_changed": True})
-        return NormalisedTables(plan.staging, {}, {}, plan.files_seen, [], True)
+        return NormalisedTables(plan.staging, {}, {}, plan.files_seen, [], plan.previous.warehouse, True)
     tables = stages.normalise_stage(plan, cleaned_pages, extracted_articles, context.run.run_id)
     paths, counts = stages.stage_tables(tables, Path(plan.staging))
     context.add_output_metadata({**counts, "accounted_for": counts["documents"] + counts["rejected_documents"],
                                  "files_seen": plan.files_seen})
-    batches = [*extracted_articles.batches, str(stages.previous_cache_file(plan.staging))]
-    return NormalisedTables(plan.staging, paths, counts, plan.files_seen, batches, False)
+    return NormalisedTables(plan.staging, paths, counts, plan.files_seen, extracted_articles.batches,
+                            plan.previous.warehouse, False)
 
 
 WAREHOUSE_SPECS = [
@@ -113,7 +114,8 @@ def warehouse_tables(context: dg.AssetExecutionContext, settings: SummitSettings
     if staged.nothing_changed:
         counts = wh.table_counts(path)
     else:
-        counts = wh.publish_run(path, dict(staged.paths), staged.extracted_batches)
+        counts = wh.publish_run(path, dict(staged.paths),
+                                staged.extracted_batches, staged.previous)
     for table in wh.TABLE_ORDER:
         meta = {"rows": counts.get(table, 0), "warehouse": str(path), "changed": not staged.nothing_changed}
         if table in staged.paths:

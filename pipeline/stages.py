@@ -377,13 +377,7 @@ def gather_rows(docs: list[CurrentDocument], cache: Iterable[dict[str, Any]], fa
 def staged_cache(extract_batches: list[str], columns: list[str] | None = None) -> Iterator[dict[str, Any]]:
     for f in extract_batches:
         if Path(f).exists():
-            for batch in pq.ParquetFile(f).iter_batches(batch_size=1024, columns=columns):
-                yield from batch.to_pylist()
-
-
-def previous_cache_file(staging: str | Path) -> Path:
-    """Where a run stages the previous warehouse's cached extractions it still uses."""
-    return Path(staging) / "extract-previous.parquet"
+            yield from pq.read_table(f, columns=columns).to_pylist()
 
 
 def stage_tables(tables: dict[str, Any], staging: Path) -> tuple[dict[str, str], dict[str, int]]:
@@ -437,13 +431,11 @@ def normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run_
     keys = pa.table({"sha256": [k[0] for k in old_keys], "format": [k[1] for k in old_keys]},
                     schema=pa.schema([("sha256", pa.string()), ("format", pa.string())]))
 
-    batches = list(extract.batches)
-    if plan.previous.warehouse and old_keys:
-        previous = previous_cache_file(plan.staging)
-        warehouse.copy_previous_cache(plan.previous.warehouse, keys, previous)
-        batches.append(str(previous))
+    def cache() -> Iterator[dict[str, Any]]:
+        yield from staged_cache(extract.batches, NO_BODY)
+        yield from warehouse.previous_cache(plan.previous.warehouse, keys, NO_BODY)
 
-    gathered = gather_rows(docs, staged_cache(batches, NO_BODY), failed, Path(plan.staging))
+    gathered = gather_rows(docs, cache(), failed, Path(plan.staging))
     kept = gathered.kept
     tables: dict[str, Any] = normalise(gathered.rows, gathered.shingles,
                                        quote_rows=gathered.quotes, statistic_rows=gathered.statistics)

@@ -151,46 +151,77 @@ def read_previous(path: Path) -> "PreviousRun":
     return PreviousRun(str(path), files, cached, retired=retired, runs=runs)
 
 
-def copy_previous_cache(path: str, keys: pa.Table, out: Path) -> None:
-    """Copy the cached extractions of ``keys`` (sha256, format) from the published warehouse to
-    the Parquet file ``out`` (small row groups, so it streams): read once per run, by the
-    normalisation (without bodies) and by the build of the new ``etl.extracted`` (whole rows)."""
+def previous_cache(path: str | None, keys: pa.Table, columns: list[str]) -> Iterator[dict[str, Any]]:
+    """Stream the cached extractions of ``keys`` (sha256, format) from the published warehouse."""
+    if not path:
+        return
     from pipeline.process import EXTRACTOR_VERSION
 
     con = duckdb.connect(str(path), read_only=True)
     try:
         con.register("keys_frame", keys)
-        con.sql("SELECT e.* FROM etl.extracted e JOIN keys_frame k ON e.sha256 = k.sha256 AND e.format = k.format "
-                "WHERE e.extractor_version = ?", params=[EXTRACTOR_VERSION]).write_parquet(str(out), row_group_size=2048)
+        cols = ", ".join(f'e."{c}"' for c in columns)  # column names are ours, never input
+        reader = con.sql(
+            f"SELECT {cols} FROM etl.extracted e JOIN keys_frame k USING (sha256, format) "
+            "WHERE e.extractor_version = ?", params=[EXTRACTOR_VERSION]).to_arrow_reader(2048)
+        for batch in reader:
+            yield from batch.to_pylist()
     finally:
         con.close()
 
 
-def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str]) -> dict[str, int]:
+def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str],
+                previous: str | None) -> dict[str, int]:
     """Build the whole warehouse into a new file and publish it atomically.
 
     ``tables`` holds every public table and the etl state tables (frames, Arrow tables or
-    staged Parquet paths); the extraction cache is built from ``extracted_batches``: this
-    run's staged extractions and the copy of the previous cache's rows still in use
-    (:func:`copy_previous_cache`), all read by DuckDB within its memory limit."""
+    staged Parquet paths);
+    the extraction cache is the previous warehouse's rows still in use plus this run's
+    staged batches."""
+    from pipeline.process import EXTRACTOR_VERSION
     from pipeline.stages import EXTRACTED_SCHEMA
 
     counts: dict[str, int] = {}
-    with building(path) as con:
-        _attach(con, "documents_frame", tables["documents"])
-        staged = [f for f in extracted_batches if Path(f).exists()] or EXTRACTED_SCHEMA.empty_table()
-        _attach(con, "staged_extracted", staged)
-        try:
-            con.execute(sql_for("etl.extracted")).fetchall()
-        finally:
-            _detach(con, "staged_extracted", staged)
-            _detach(con, "documents_frame", tables["documents"])
-        counts["etl.extracted"] = count_rows(con, "etl.extracted")
-        for table in (*TABLE_ORDER, *ETL_TABLES):
-            counts[table] = load_table(con, table, tables[table])
-        from pipeline.analyst import create_views
+    # read-only connections to the published file take the default configuration: a reader in
+    # this process may hold one, and DuckDB refuses a second connection configured otherwise
+    prev_con = duckdb.connect(str(previous), read_only=True) if previous else None
+    prev_file = Path(path).with_name(f".{Path(path).name}.previous-{os.getpid()}.parquet")
+    try:
+        with building(path) as con:
+            _attach(con, "documents_frame", tables["documents"])
+            if prev_con is not None:
+                # the rows still in use are copied to a Parquet file first: DuckDB reads that
+                # within the writer's memory limit, where an Arrow stream of 100k pages overran it
+                prev_con.register("keys_frame", con.sql(
+                    "SELECT DISTINCT sha256, format FROM documents_frame").to_arrow_table())
+                prev_con.sql(
+                    "SELECT e.* FROM etl.extracted e JOIN keys_frame k ON e.sha256 = k.sha256 AND e.format = k.format "
+                    "WHERE e.extractor_version = ?", params=[EXTRACTOR_VERSION]).write_parquet(str(prev_file), row_group_size=2048)
+                prev: Any = str(prev_file)
+            else:
+                prev = EXTRACTED_SCHEMA.empty_table()
+            staged = [f for f in extracted_batches if Path(f).exists()] or EXTRACTED_SCHEMA.empty_table()
+            _attach(con, "previous_extracted", prev)
+            _attach(con, "staged_extracted", staged)
+            try:
+                con.execute(sql_for("etl.extracted")).fetchall()
+            finally:
+                _detach(con, "staged_extracted", staged)
+                _detach(con, "documents_frame", tables["documents"])
+                _detach(con, "previous_extracted", prev)
+                if prev_con is not None:
+                    prev_con.close()
+                    prev_con = None
+            counts["etl.extracted"] = count_rows(con, "etl.extracted")
+            for table in (*TABLE_ORDER, *ETL_TABLES):
+                counts[table] = load_table(con, table, tables[table])
+            from pipeline.analyst import create_views
 
-        create_views(con)
+            create_views(con)
+    finally:
+        if prev_con is not None:
+            prev_con.close()
+        prev_file.unlink(missing_ok=True)
     return counts
 
 
