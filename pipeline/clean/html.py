@@ -991,12 +991,13 @@ def _parse(raw: str, stripped: str | None = None) -> BeautifulSoup:
         stripped = _STRIP_RE.sub(" ", raw)
     stripped = _HEAD_RE.sub(" ", stripped, count=1)
     stripped = _PRESTRIP_RE.sub(" ", stripped)
+    # (attributes first: the scans below then run over a much shorter string)
+    stripped = _TAG_ATTRS_RE.sub(_keep_attrs, stripped)
     for _ in range(2):  # empty elements (icons, spacers, ad slots) hold no text: never parse them
         stripped = _EMPTY_INLINE_RE.sub("", stripped)
         stripped = _BLANK_INLINE_RE.sub(" ", stripped)
         stripped = _EMPTY_BLOCK_RE.sub("<br>", stripped)
     stripped = _BLOCK_GAP_RE.sub(lambda m: m[1], stripped)  # (a callable is quicker than r"\1")
-    stripped = _TAG_ATTRS_RE.sub(_keep_attrs, stripped)
     return _soup(stripped[:MAX_CLEAN_CHARS])  # size cap
 
 
