@@ -104,16 +104,17 @@ def export_parquet(warehouse: Path, out_dir: Path, fmt: str = "parquet") -> list
     written = []
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        for table in TABLE_ORDER:
-            target = out_dir / f"{table}.{fmt}"
-            tmp = target.with_name(f".{target.name}.tmp")
-            rel = con.table(table)
-            if fmt == "parquet":
-                rel.write_parquet(str(tmp), compression="zstd")
-            else:
-                rel.write_csv(str(tmp))
-            os.replace(tmp, target)
-            written.append(target)
+        with _within_writer_memory(con):
+            for table in TABLE_ORDER:
+                target = out_dir / f"{table}.{fmt}"
+                tmp = target.with_name(f".{target.name}.tmp")
+                rel = con.table(table)
+                if fmt == "parquet":  # (row groups of 8k rows: 100k article bodies fit the memory limit)
+                    rel.write_parquet(str(tmp), compression="zstd", row_group_size=8192)
+                else:
+                    rel.write_csv(str(tmp))
+                os.replace(tmp, target)
+                written.append(target)
     finally:
         con.close()
     return written
@@ -151,6 +152,21 @@ def read_previous(path: Path) -> "PreviousRun":
     return PreviousRun(str(path), files, cached, retired=retired, runs=runs)
 
 
+@contextmanager
+def _within_writer_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run a read-only connection's queries within the writer's memory limit.
+
+    Read-only connections to the published file keep DuckDB's default configuration (another
+    one in this process may share its database instance, and DuckDB refuses a second one
+    configured otherwise), so its default limit of 80% of RAM applies: a query over 100k cached
+    pages then buffers gigabytes. The limit is set for the queries, then reset to that default."""
+    con.execute("SET memory_limit = ?", [WRITER_CONFIG["memory_limit"]])
+    try:
+        yield
+    finally:
+        con.execute("RESET memory_limit")
+
+
 def previous_cache(path: str | None, keys: pa.Table, columns: list[str]) -> Iterator[dict[str, Any]]:
     """Stream the cached extractions of ``keys`` (sha256, format) from the published warehouse."""
     if not path:
@@ -159,13 +175,14 @@ def previous_cache(path: str | None, keys: pa.Table, columns: list[str]) -> Iter
 
     con = duckdb.connect(str(path), read_only=True)
     try:
-        con.register("keys_frame", keys)
-        cols = ", ".join(f'e."{c}"' for c in columns)  # column names are ours, never input
-        reader = con.sql(
-            f"SELECT {cols} FROM etl.extracted e JOIN keys_frame k USING (sha256, format) "
-            "WHERE e.extractor_version = ?", params=[EXTRACTOR_VERSION]).to_arrow_reader(2048)
-        for batch in reader:
-            yield from batch.to_pylist()
+        with _within_writer_memory(con):
+            con.register("keys_frame", keys)
+            cols = ", ".join(f'e."{c}"' for c in columns)  # column names are ours, never input
+            reader = con.sql(
+                f"SELECT {cols} FROM etl.extracted e JOIN keys_frame k USING (sha256, format) "
+                "WHERE e.extractor_version = ?", params=[EXTRACTOR_VERSION]).to_arrow_reader(2048)
+            for batch in reader:
+                yield from batch.to_pylist()
     finally:
         con.close()
 
@@ -194,9 +211,10 @@ def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str]
                 # within the writer's memory limit, where an Arrow stream of 100k pages overran it
                 prev_con.register("keys_frame", con.sql(
                     "SELECT DISTINCT sha256, format FROM documents_frame").to_arrow_table())
-                prev_con.sql(
-                    "SELECT e.* FROM etl.extracted e JOIN keys_frame k ON e.sha256 = k.sha256 AND e.format = k.format "
-                    "WHERE e.extractor_version = ?", params=[EXTRACTOR_VERSION]).write_parquet(str(prev_file), row_group_size=2048)
+                with _within_writer_memory(prev_con):
+                    prev_con.sql(
+                        "SELECT e.* FROM etl.extracted e JOIN keys_frame k ON e.sha256 = k.sha256 AND e.format = k.format "
+                        "WHERE e.extractor_version = ?", params=[EXTRACTOR_VERSION]).write_parquet(str(prev_file), row_group_size=2048)
                 prev: Any = str(prev_file)
             else:
                 prev = EXTRACTED_SCHEMA.empty_table()
