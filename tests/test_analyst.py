@@ -13,7 +13,7 @@ from pipeline import analyst
 from pipeline.assets import ALL_ASSETS, ALL_CHECKS, SummitSettings
 from pipeline.cli import main
 from pipeline.settings import PROJECT_ROOT
-from pipeline.warehouse import TABLE_ORDER
+from pipeline.warehouse import TABLE_ORDER, export_parquet
 
 SEEDS = PROJECT_ROOT / "seeds" / "documents"
 VIEWS = ("attendance_matrix", "quotes_by_speaker", "statistics_by_summit", "summit_timeline",
@@ -145,6 +145,20 @@ def test_export_writes_every_table_and_view(built, tmp_path, fmt, capsys):
     reader = duckdb.read_parquet if fmt == "parquet" else duckdb.read_csv
     assert len(reader(str(out / f"who_met_whom.{fmt}")).fetchall()) == 9
     assert f"summit_timeline.{fmt}" in capsys.readouterr().out
+
+
+def test_export_leaves_a_same_process_readers_memory_limit_as_it_was(built, tmp_path):
+    # the export runs within the writer's memory limit on the database instance it shares with
+    # any other read-only connection of this process, and gives that connection its default back
+    held = duckdb.connect(str(built["warehouse"]), read_only=True)
+    try:
+        before = held.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        export_parquet(built["warehouse"], tmp_path / "out")
+        assert held.execute("SELECT current_setting('memory_limit')").fetchone()[0] == before
+        assert held.execute("SELECT count(*) FROM articles").fetchone()[0] == 5
+    finally:
+        held.close()
+    assert len(duckdb.read_parquet(str(tmp_path / "out" / "articles.parquet")).fetchall()) == 5
 
 
 def test_export_errors_exit_2(tmp_path, capsys):

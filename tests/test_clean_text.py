@@ -5,6 +5,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchsubset import subset_sh4
 
@@ -204,6 +206,19 @@ def test_outlet_candidates():
     ]))
     assert "Press TV" in names and "Example Herald" in names
     assert not any(n.lower().startswith("our") for n in names)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(st.lists(st.sampled_from([
+    "© 2024 Example Herald. All rights reserved.", "Follow us", "SUBSCRIBE TO THE HERALD",
+    "About Us", "Kontakt \u00fcber uns", "Écrivez-nous: support@example.org", "Ünterstützen Sie uns",
+    "İstanbul NOTE", "Council agrees budget", "words and more words", "a\nsupport line", "",
+    "Copyright Ṫhe Daily", "x" * 450 + " website",
+]), max_size=12))
+def test_hint_scan_keeps_every_line_a_per_line_test_keeps(lines):
+    naive = [i for i, line in enumerate(lines)
+             if not line.isascii() or any(h in line.lower() for h in meta._HINTS)]
+    assert meta._hinted_lines(lines) == naive
 
 
 def test_outlet_none_without_clue():
