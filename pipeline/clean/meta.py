@@ -205,8 +205,9 @@ def _clean_name(name: str) -> str | None:
 def _hinted_lines(lines: list[str]) -> list[int]:
     """Indexes of the lines that may hold a hint (in order): every line whose lower-cased
     form contains one, found by a few C-speed scans of the whole lower-cased text instead
-    of a test per line and hint. (A non-ASCII line is kept if lower-casing might hide a hint
-    from the case-insensitive regex; its caller checks it with that regex.)"""
+    of a test per line and hint. Every non-ASCII line is kept: there lower-casing and the
+    case-insensitive regex may disagree ("ſ" matches "s" only in the regex), so the caller
+    tests it with that regex."""
     low = "\n".join(lines).lower()
     parts = low.split("\n")
     if len(parts) != len(lines):  # a line held a line feed: test line by line
