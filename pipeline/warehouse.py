@@ -207,8 +207,9 @@ def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str]
         with building(path) as con:
             _attach(con, "documents_frame", tables["documents"])
             if prev_con is not None:
-                # the rows still in use are copied to a Parquet file first: DuckDB reads that
-                # within the writer's memory limit, where an Arrow stream of 100k pages overran it
+                # the rows still in use (current contents, this extractor version: the SQL takes
+                # them as they are) are copied to a Parquet file first: DuckDB reads that within
+                # the writer's memory limit, where an Arrow stream of 100k pages overran it
                 prev_con.register("keys_frame", con.sql(
                     "SELECT DISTINCT sha256, format FROM documents_frame").to_arrow_table())
                 with _within_writer_memory(prev_con):

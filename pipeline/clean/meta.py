@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Iterator
 from datetime import date
 
 __all__ = [
@@ -96,8 +97,17 @@ def parse_date(text: str | None, today: date | None = None) -> date | None:
     return found[0] if found else None
 
 
+# Every date pattern spells its year as a literal "19" or "20" and two digits, so a text
+# holding neither has no date and the pattern scans are skipped for it.
+def _may_hold_date(text: str) -> bool:
+    return "19" in text or "20" in text
+
+
+assert all("(?:19|20)\\d\\d" in p.pattern for p in (*_DATE_PATTERNS, _NUMERIC_DATE))
+
+
 def _first_date(text: str, today: date) -> tuple[date, tuple[int, int]] | None:
-    if "19" not in text and "20" not in text:  # every pattern spells the year 19xx or 20xx
+    if not _may_hold_date(text):
         return None
     for pat in _DATE_PATTERNS:
         for m in pat.finditer(text):
@@ -131,7 +141,7 @@ def header_date_line(line: str, max_len: int = 90) -> date | None:
     "Published 12 March 2019 10:03", "Reuters November 18, 2019 11:03 PM").
 
     Rejects "Updated" stamps, captions, copyright lines and lines carrying prose."""
-    if len(line) > max_len:
+    if len(line) > max_len or not _may_hold_date(line):  # (the revision branch reads a prefix)
         return None
     noise = _DATE_NOISE.search(line)
     if noise:
@@ -202,25 +212,54 @@ def _clean_name(name: str) -> str | None:
     return name
 
 
+class LineIndex:
+    """Lines lower-cased into one string, each closed by a NUL, so that the lines holding,
+    ending or starting with a string are found by a few str.find calls instead of a test of
+    every line. (ending_with / starting_with need lines without NUL, as normalised text is.)"""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        lows = [t.lower() for t in texts]
+        self.blob = "\0" + "\0".join(lows) + "\0"
+        self.starts = list(itertools.accumulate((len(x) + 1 for x in lows), initial=1))
+
+    def _line_at(self, p: int) -> int:
+        return bisect.bisect_right(self.starts, p) - 1
+
+    def containing(self, low: str) -> Iterator[int]:
+        """Indices of the lines whose lower-cased form holds *low* (non-empty, no NUL), in order."""
+        p = self.blob.find(low)
+        while p >= 0:
+            i = self._line_at(p)
+            yield i
+            p = self.blob.find(low, self.starts[i + 1])  # on from the next line
+
+    def ending_with(self, low: str) -> Iterator[int]:
+        """Indices of the lines whose lower-cased form ends with *low* (non-empty, no NUL)."""
+        key = low + "\0"
+        p = self.blob.find(key)
+        while p >= 0:
+            yield self._line_at(p)
+            p = self.blob.find(key, p + 1)
+
+    def starting_with(self, low: str) -> Iterator[int]:
+        """Indices of the lines whose lower-cased form starts with *low* (no NUL)."""
+        key = "\0" + low
+        p = self.blob.find(key)
+        while p >= 0:
+            yield self._line_at(p + 1)
+            p = self.blob.find(key, p + 1)
+
+
 def _hinted_lines(lines: list[str]) -> list[int]:
     """Indexes of the lines that may hold a hint (in order): every line whose lower-cased
-    form contains one, found by a few C-speed scans of the whole lower-cased text instead
-    of a test per line and hint. Every non-ASCII line is kept: there lower-casing and the
+    form contains one, and every non-ASCII line: there lower-casing and the
     case-insensitive regex may disagree ("ſ" matches "s" only in the regex), so the caller
     tests it with that regex."""
-    low = "\n".join(lines).lower()
-    parts = low.split("\n")
-    if len(parts) != len(lines):  # a line held a line feed: test line by line
-        return [i for i, line in enumerate(lines)
-                if not line.isascii() or any(h in line.lower() for h in _HINTS)]
-    starts = list(itertools.accumulate((len(p) + 1 for p in parts), initial=0))
-    hit: set[int] = {i for i, line in enumerate(lines) if not line.isascii()}
+    index = LineIndex(lines)
+    hit = {i for i, line in enumerate(lines) if not line.isascii()}
     for h in _HINTS:
-        at = low.find(h)
-        while at >= 0:
-            i = bisect.bisect_right(starts, at) - 1
-            hit.add(i)
-            at = low.find(h, starts[i + 1])  # the next line: this one is in already
+        hit.update(index.containing(h))
     return sorted(hit)
 
 

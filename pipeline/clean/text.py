@@ -25,10 +25,8 @@ Only general signals are used: nothing keys on a particular outlet.
 """
 from __future__ import annotations
 
-import bisect
 import collections
 import functools
-import itertools
 import re
 import string
 from dataclasses import dataclass
@@ -588,26 +586,10 @@ def _best_segment(kept: list[int], lines: list[_Line], region_end: int | None = 
 _YOU = re.compile(r"\b(?:you|your)\b", re.I)
 
 
-# Every date meta reads spells its year as a literal "19" or "20" and two digits, so a line
-# holding neither has no date and the scans of meta's date patterns are skipped for it.
-assert all("(?:19|20)\\d\\d" in p.pattern for p in (*meta._DATE_PATTERNS, meta._NUMERIC_DATE))
-
-
-def _date_in_line(t: str):
-    """meta.date_in_line, skipped when *t* cannot hold a date."""
-    return meta.date_in_line(t) if "19" in t or "20" in t else None
-
-
-def _header_date_line(t: str):
-    """meta.header_date_line (a standalone date line), skipped when *t* cannot hold a date
-    (its revision-stamp branch reads a prefix of *t*, which holds no year either)."""
-    return meta.header_date_line(t) if "19" in t or "20" in t else None
-
-
 def _heading_like(ln: _Line) -> bool:
     t = ln.text
     return (ln.kind == "short" and 2 <= ln.words <= 15 and not t.endswith(":")
-            and not _LOWER_START.match(t) and _date_in_line(t) is None)
+            and not _LOWER_START.match(t) and meta.date_in_line(t) is None)
 
 
 def _fill_short(kept: list[int], lines: list[_Line]) -> list[int]:
@@ -642,7 +624,7 @@ def _stamp(ln: _Line) -> bool:
     if _NUMBER_ONLY.match(t):
         return True
     if ln.words <= 8:
-        d = _date_in_line(t)
+        d = meta.date_in_line(t)
         if d is not None:
             lo, hi = d[1]
             rest = [w for w in _WORDS.findall(t[:lo] + " " + t[hi:]) if not w.isdigit()]
@@ -933,14 +915,14 @@ def _title_ok(ln: _Line) -> bool:
     t = ln.text
     if ln.words < 3 or ln.words > 30 or len(t) > 250:
         return False
-    if t.endswith(":") or _TITLE_BAD.match(t) or _URLISH.match(t) or _header_date_line(t):
+    if t.endswith(":") or _TITLE_BAD.match(t) or _URLISH.match(t) or meta.header_date_line(t):
         return False
     if _BREADCRUMB.search(t):
         return False
     # (a read time always holds a digit)
     if _DIGIT.search(t) and _READ_TIME.search(t) or _FURNITURE.match(t) or _all_caps(t):
         return False
-    if ln.words <= 12 and _date_in_line(t):  # "21 July 2020 · Brussels Briefing · 7 min read"
+    if ln.words <= 12 and meta.date_in_line(t):  # "21 July 2020 · Brussels Briefing · 7 min read"
         return False
     return True
 
@@ -959,34 +941,6 @@ def _headline_shaped(ln: _Line, title_ok: bool) -> bool:
 _CHROME_SOURCE = re.compile(r"^\W*(?:©|\(c\)|copyright\b|all\s+rights\s+reserved)", re.I)
 
 
-class _Lines:
-    """Lines lower-cased into one string, each closed by a NUL (normalised text holds none),
-    so that the lines ending or starting with a string are found by str.find instead of a
-    test of every line."""
-
-    def __init__(self, texts: list[str]) -> None:
-        self.texts = texts
-        lows = [t.lower() for t in texts]
-        self.blob = "\0" + "\0".join(lows) + "\0"
-        self.starts = list(itertools.accumulate((len(x) + 1 for x in lows[:-1]), initial=1))
-
-    def ending_with(self, low: str):
-        """Indices of the lines whose lower-cased form ends with *low* (non-empty, no NUL)."""
-        key = low + "\0"
-        p = self.blob.find(key)
-        while p >= 0:
-            yield bisect.bisect_right(self.starts, p) - 1
-            p = self.blob.find(key, p + 1)
-
-    def starting_with(self, low: str):
-        """Indices of the lines whose lower-cased form starts with *low* (no NUL)."""
-        key = "\0" + low
-        p = self.blob.find(key)
-        while p >= 0:
-            yield bisect.bisect_right(self.starts, p + 1) - 1
-            p = self.blob.find(key, p + 1)
-
-
 def _find_title(lines: list[_Line], nonempty: list[int], start: int, body_idx: list[int]) -> str | None:
     body_set = set(body_idx)
     header = [i for i in nonempty if i < start]
@@ -1000,12 +954,12 @@ def _find_title(lines: list[_Line], nonempty: list[int], start: int, body_idx: l
 
     # strong: a header line repeated as the tail of a breadcrumb / head of a <title> line
     # ("© 2020 The Continental Review" names the outlet, not a title), longer by 1-120 chars
-    others: _Lines | None = None
+    others: meta.LineIndex | None = None
     for i in reversed(header):
         if not ok(i):
             continue
         if others is None:
-            others = _Lines([t for t in (lines[j].text for j in nonempty[:400]) if not _CHROME_SOURCE.match(t)])
+            others = meta.LineIndex([t for t in (lines[j].text for j in nonempty[:400]) if not _CHROME_SOURCE.match(t)])
         t = lines[i].text
         low = t.lower()  # not empty: a title has words
         n = len(t)
@@ -1075,7 +1029,7 @@ def _find_date(lines: list[_Line], nonempty: list[int], start: int):
         t = ln.text
         if len(t) > 90 or ln.kind == "caption":
             continue
-        d = _header_date_line(t)
+        d = meta.header_date_line(t)
         # not a comment's time stamp, which follows the commenter line ("roadfan says:")
         if d and not (k and _COMMENTER.match(lines[header[k - 1]].text)):
             return d
