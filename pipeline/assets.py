@@ -76,7 +76,7 @@ class NormalisedTables:
     counts: dict[str, int]
     files_seen: int
     extracted_batches: list[str]
-    previous: str | None
+    previous: str | None  # the warehouse whose cached extractions are reused (PreviousRun.cache)
     nothing_changed: bool
 
 
@@ -94,7 +94,7 @@ def normalised_tables(context: dg.AssetExecutionContext, ingested_files: stages.
     context.add_output_metadata({**counts, "accounted_for": counts["documents"] + counts["rejected_documents"],
                                  "files_seen": plan.files_seen})
     return NormalisedTables(plan.staging, paths, counts, plan.files_seen, extracted_articles.batches,
-                            plan.previous.warehouse, False)
+                            plan.previous.cache, False)
 
 
 WAREHOUSE_SPECS = [

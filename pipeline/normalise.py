@@ -16,78 +16,22 @@ import hashlib
 from array import array
 from collections import Counter, defaultdict
 from datetime import date
-from pathlib import Path
 from typing import Any, Iterable
 
 import polars as pl
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from pipeline import reference
 from pipeline.extract.people import fold
 from pipeline.extract.summits import summit_name
 from pipeline.process import ArticleRows, shingle_bytes, shingles_from_bytes
 
-# Quotes and statistics are most of the rows (and all of their text): they are kept as Arrow
-# columns from the moment they are read, never as one Python dict per row, so a corpus of
-# 100k articles normalises in a few hundred MB. Their local ids are mapped with joins.
-QUOTE_SCHEMA = pa.schema([
-    ("quote_id", pa.string()), ("article_id", pa.string()), ("summit_local_id", pa.int64()),
-    ("person_local_id", pa.int64()), ("speaker", pa.string()), ("text", pa.string()),
-    ("char_start", pa.int64()), ("char_end", pa.int64()), ("cue", pa.string()),
-])
-STATISTIC_SCHEMA = pa.schema([
-    ("statistic_id", pa.string()), ("article_id", pa.string()), ("summit_local_id", pa.int64()),
-    ("value", pa.float64()), ("unit", pa.string()), ("text", pa.string()), ("qualifier", pa.string()),
-    ("context", pa.string()), ("char_start", pa.int64()), ("char_end", pa.int64()),
-])
 
 def _id(prefix: str, *parts: Any) -> str:
+    """A stable id: the prefix and 16 hex digits of the SHA-1 of the parts joined by "|" (quotes and
+    statistics get theirs the same way, from article id and offset, in sql/staging/)."""
     raw = "|".join("" if p is None else str(p) for p in parts)
     return f"{prefix}_" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
-
-
-class ColumnSink:
-    """Rows of one table, appended one at a time and spooled to a Parquet file in record
-    batches (memory holds one batch at most)."""
-
-    def __init__(self, schema: pa.Schema, id_field: str, id_prefix: str, path: str | Path,
-                 flush_at: int = 20_000) -> None:
-        self.schema, self.id_field, self.id_prefix, self.flush_at = schema, id_field, id_prefix, flush_at
-        self.path = str(path)
-        self._writer = pq.ParquetWriter(self.path, schema, compression="zstd")
-        self._cols: dict[str, list[Any]] = {f.name: [] for f in schema}
-
-    def add(self, article_id: str, rows: Iterable[dict[str, Any]]) -> None:
-        """Append an article's rows (as extracted: local ids, no article id); each row gets
-        its article id and its stable id (article + character offset)."""
-        cols = self._cols
-        for row in rows:
-            row[self.id_field] = _id(self.id_prefix, article_id, row["char_start"])
-            row["article_id"] = article_id
-            for name, values in cols.items():
-                values.append(row.get(name))
-        if len(cols[self.id_field]) >= self.flush_at:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._cols[self.id_field]:
-            self._writer.write_batch(pa.RecordBatch.from_pydict(self._cols, schema=self.schema))
-            self._cols = {f.name: [] for f in self.schema}
-
-    def frame(self) -> pl.LazyFrame:
-        """Every row appended, as a lazy frame scanning the spooled file."""
-        self._flush()
-        self._writer.close()
-        return pl.scan_parquet(self.path)
-
-
-def quote_sink(path: str | Path) -> ColumnSink:
-    return ColumnSink(QUOTE_SCHEMA, "quote_id", "q", path)
-
-
-def statistic_sink(path: str | Path) -> ColumnSink:
-    return ColumnSink(STATISTIC_SCHEMA, "statistic_id", "n", path)
 
 
 class _UnionFind:
@@ -295,10 +239,10 @@ def _year(s: dict[str, Any]) -> int | None:
 def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | None = None,
               *, quote_rows: pl.LazyFrame, statistic_rows: pl.LazyFrame) -> dict[str, pl.DataFrame | pl.LazyFrame]:
     """Warehouse tables from per-article rows (people, summits, attendees, meetings) and the
-    quotes and statistics gathered by :class:`ColumnSink`; those two come back lazy, to be
-    streamed to disk. The articles'
-    bodies may be left out when their packed shingles are given (the warehouse joins the
-    bodies from its cache)."""
+    quotes and statistics bound to their articles by :func:`pipeline.warehouse.gather_lists`
+    (with local summit and speaker ids); those two come back lazy, to be streamed to disk.
+    The articles' bodies may be left out when their packed shingles are given (the warehouse
+    joins the bodies from its cache)."""
     rows = sorted(rows, key=lambda r: r.article["source_path"])
     articles = [dict(r.article) for r in rows]
     story, dup = syndication(articles, packed_shingles)

@@ -121,12 +121,18 @@ def process_document(doc: Document, today: date | None = None) -> ArticleRows:
 
 
 # ---------------------------------------------------------------- cached form of the rows
-_SUB_TABLES = ("people", "summits", "attendees", "meetings", "quotes", "statistics")
+# People, summits, attendees and meetings are few and are merged across articles in Python:
+# they are cached as compact JSON. Quotes and statistics are most of the rows and all of their
+# text; they are cached as Arrow lists (see pipeline.stages.EXTRACTED_SCHEMA) that DuckDB
+# binds to articles without them ever becoming Python objects again.
+_SUB_TABLES = ("people", "summits", "attendees", "meetings")
 _DATE_FIELDS = {"summits": ("start_date", "end_date")}
+QUOTE_FIELDS = ("summit_local_id", "person_local_id", "speaker", "text", "char_start", "char_end", "cue")
+STATISTIC_FIELDS = ("summit_local_id", "value", "unit", "text", "qualifier", "context", "char_start", "char_end")
 
 
 def rows_to_json(rows: ArticleRows) -> str:
-    """The per-article rows (without the article row itself) as compact JSON for the cache;
+    """The people, summits, attendees and meetings of an article as compact JSON for the cache;
     the article id is dropped so a cached extraction can be rebound to any path."""
     out = {}
     for name in _SUB_TABLES:
@@ -135,8 +141,15 @@ def rows_to_json(rows: ArticleRows) -> str:
     return json.dumps(out, separators=(",", ":"), ensure_ascii=False)
 
 
+def cached_lists(rows: ArticleRows) -> dict[str, list[dict[str, Any]]]:
+    """The quotes and statistics of an article as the cache keeps them (no article id)."""
+    return {"quotes": [{k: q[k] for k in QUOTE_FIELDS} for q in rows.quotes],
+            "statistics": [{k: s[k] for k in STATISTIC_FIELDS} for s in rows.statistics]}
+
+
 def rows_from_json(article: dict[str, Any], payload: str) -> ArticleRows:
-    """Inverse of :func:`rows_to_json`, bound to ``article`` (whose id the rows take)."""
+    """Inverse of :func:`rows_to_json`, bound to ``article`` (whose id the rows take); the
+    quotes and statistics stay empty (they are bound in DuckDB)."""
     data = json.loads(payload)
     aid = article["article_id"]
     rows = ArticleRows(article)

@@ -26,8 +26,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import ingest
-from pipeline.process import (EXTRACTOR_VERSION, ArticleRows, article_id_for, clean_record, extract_record,
-                              rows_from_json, rows_to_json, shingle_bytes)
+from pipeline.process import (EXTRACTOR_VERSION, QUOTE_FIELDS, STATISTIC_FIELDS, ArticleRows, article_id_for,
+                              cached_lists, clean_record, extract_record, rows_from_json, rows_to_json,
+                              shingle_bytes)
 
 BATCH_SIZE = 200
 PARALLEL_FROM = 64  # documents; fewer are processed in this process (spawning costs ~1 s)
@@ -41,6 +42,17 @@ CLEAN_SCHEMA = pa.schema([
     ("language", pa.string()), ("dateline", pa.string()), ("wire", pa.string()),
     ("is_aggregator", pa.bool_()), ("body_text", pa.string()),
 ])
+# An article's quotes and statistics as cached: local ids, no article id (bound when gathered).
+QUOTE_STRUCT = pa.struct([
+    ("summit_local_id", pa.int64()), ("person_local_id", pa.int64()), ("speaker", pa.string()),
+    ("text", pa.string()), ("char_start", pa.int64()), ("char_end", pa.int64()), ("cue", pa.string()),
+])
+STATISTIC_STRUCT = pa.struct([
+    ("summit_local_id", pa.int64()), ("value", pa.float64()), ("unit", pa.string()), ("text", pa.string()),
+    ("qualifier", pa.string()), ("context", pa.string()), ("char_start", pa.int64()), ("char_end", pa.int64()),
+])
+assert tuple(f.name for f in QUOTE_STRUCT) == QUOTE_FIELDS
+assert tuple(f.name for f in STATISTIC_STRUCT) == STATISTIC_FIELDS
 # One row per distinct content: the cache kept in the warehouse as etl.extracted.
 EXTRACTED_SCHEMA = pa.schema([
     ("sha256", pa.string()), ("format", pa.string()), ("extractor_version", pa.string()),
@@ -48,7 +60,7 @@ EXTRACTED_SCHEMA = pa.schema([
     ("published_date", pa.date32()), ("date_method", pa.string()), ("byline", pa.string()),
     ("language", pa.string()), ("dateline", pa.string()), ("wire", pa.string()),
     ("is_aggregator", pa.bool_()), ("body_text", pa.string()), ("shingles", pa.binary()),
-    ("rows", pa.string()),
+    ("rows", pa.string()), ("quotes", pa.list_(QUOTE_STRUCT)), ("statistics", pa.list_(STATISTIC_STRUCT)),
 ])
 ARTICLE_FIELDS = ("encoding", "size_bytes", "outlet", "title", "published_date", "date_method", "byline",
                   "language", "dateline", "wire", "is_aggregator")
@@ -83,6 +95,12 @@ class PreviousRun:
     note: str | None = None  # why the previous warehouse could not be used, if it could not
     retired: list[dict[str, Any]] = field(default_factory=list)  # etl.retired so far
     runs: list[dict[str, Any]] = field(default_factory=list)  # etl.runs so far
+
+    @property
+    def cache(self) -> str | None:
+        """The warehouse whose etl.extracted holds extractions this run can reuse, if any (none
+        when the extractor or the cache's layout has changed since)."""
+        return self.warehouse if self.cached else None
 
 
 @dataclass
@@ -287,7 +305,7 @@ def cache_row(page: dict[str, Any], rows: ArticleRows) -> dict[str, Any]:
     row = {k: article[k] for k in ARTICLE_FIELDS}
     row.update(sha256=page["sha256"], format=page["format"], extractor_version=EXTRACTOR_VERSION,
                body_text=article["body_text"], shingles=shingle_bytes(article["body_text"]),
-               rows=rows_to_json(rows))
+               rows=rows_to_json(rows), **cached_lists(rows))
     return row
 
 
@@ -334,44 +352,33 @@ def current_documents(clean: CleanResult, plan: Plan) -> list[CurrentDocument]:
 
 @dataclass
 class Gathered:
-    rows: list[ArticleRows]  # article, people, summits, attendees, meetings (no bodies)
+    rows: list[ArticleRows]  # article, people, summits, attendees, meetings (no bodies, quotes or statistics)
     shingles: dict[str, bytes]  # packed sampled shingles, by article id
-    quotes: Any  # polars LazyFrames over spooled Parquet: most rows and all their text
-    statistics: Any  # never become Python objects (normalise.ColumnSink)
     kept: list[CurrentDocument]  # the documents that made it, by path
 
 
-def gather_rows(docs: list[CurrentDocument], cache: Iterable[dict[str, Any]], failed: set[str],
-                spool: Path) -> Gathered:
+def gather_rows(docs: list[CurrentDocument], cache: Iterable[dict[str, Any]], failed: set[str]) -> Gathered:
     """Bind cached extractions (by content) to the documents' paths, streaming the cache.
 
-    A document whose extraction failed is left out. Quotes and statistics go into Arrow
-    columns as they are read, spooled to Parquet under ``spool``, so memory stays
-    a few KB per article at any corpus size."""
-    from pipeline.normalise import quote_sink, statistic_sink
-
+    A document whose extraction failed is left out. The cache rows come without bodies,
+    quotes and statistics (:data:`ROW_COLUMNS`); :func:`pipeline.warehouse.gather_lists`
+    binds those two in DuckDB."""
     wanted: dict[tuple[str, str], list[CurrentDocument]] = {}
     for d in docs:
         if d.source_path not in failed:
             wanted.setdefault((d.sha256, d.format), []).append(d)
     rows, shingles, kept = [], {}, []
-    quotes = quote_sink(spool / "gathered-quotes.parquet")
-    statistics = statistic_sink(spool / "gathered-statistics.parquet")
     for row in cache:
         group = wanted.pop((row["sha256"], row["format"]), None)
         for d in group or ():
             aid = article_id_for(d.source_path)
             article = {k: row[k] for k in ARTICLE_FIELDS}
             article.update(article_id=aid, source_path=d.source_path, sha256=d.sha256, format=d.format)
-            bound = rows_from_json(article, row["rows"])
-            quotes.add(aid, bound.quotes)
-            statistics.add(aid, bound.statistics)
-            bound.quotes, bound.statistics = [], []
-            rows.append(bound)
+            rows.append(rows_from_json(article, row["rows"]))
             shingles[aid] = row["shingles"]
             kept.append(d if d.encoding else CurrentDocument(d.source_path, d.sha256, d.format, row["encoding"],
                                                              row["size_bytes"], d.file_size, d.mtime_ns))
-    return Gathered(rows, shingles, quotes.frame(), statistics.frame(), sorted(kept, key=lambda d: d.source_path))
+    return Gathered(rows, shingles, sorted(kept, key=lambda d: d.source_path))
 
 
 def staged_cache(extract_batches: list[str], columns: list[str] | None = None) -> Iterator[dict[str, Any]]:
@@ -414,7 +421,8 @@ def remove_staging(staging: Path) -> None:
 
 
 # ---------------------------------------------------------------- normalise
-NO_BODY = [f.name for f in EXTRACTED_SCHEMA if f.name != "body_text"]
+# what normalisation reads of a cache row in Python (bodies, quotes and statistics stay columnar)
+ROW_COLUMNS = [f.name for f in EXTRACTED_SCHEMA if f.name not in ("body_text", "quotes", "statistics")]
 
 
 def normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run_id: str) -> dict[str, Any]:
@@ -432,13 +440,17 @@ def normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run_
                     schema=pa.schema([("sha256", pa.string()), ("format", pa.string())]))
 
     def cache() -> Iterator[dict[str, Any]]:
-        yield from staged_cache(extract.batches, NO_BODY)
-        yield from warehouse.previous_cache(plan.previous.warehouse, keys, NO_BODY)
+        yield from staged_cache(extract.batches, ROW_COLUMNS)
+        yield from warehouse.previous_cache(previous, keys, ROW_COLUMNS)
 
-    gathered = gather_rows(docs, cache(), failed, Path(plan.staging))
+    previous = plan.previous.cache
+    gathered = gather_rows(docs, cache(), failed)
     kept = gathered.kept
-    tables: dict[str, Any] = normalise(gathered.rows, gathered.shingles,
-                                       quote_rows=gathered.quotes, statistic_rows=gathered.statistics)
+    bound = pa.table({"article_id": [article_id_for(d.source_path) for d in kept],
+                      "sha256": [d.sha256 for d in kept], "format": [d.format for d in kept]})
+    lists = warehouse.gather_lists(previous, bound, extract.batches, Path(plan.staging))
+    tables: dict[str, Any] = normalise(gathered.rows, gathered.shingles, quote_rows=pl.scan_parquet(lists["quotes"]),
+                                       statistic_rows=pl.scan_parquet(lists["statistics"]))
     del gathered
     now = datetime.now(timezone.utc)
     rejected = clean.rejected + extract.rejected

@@ -1,13 +1,16 @@
 """The DuckDB warehouse: tables built from ``sql/`` by one writer, published atomically.
 
-A run builds every table into a fresh file beside the published one and then renames it
-over the old file (``os.replace`` is atomic on POSIX). Readers holding a connection to
+A run builds every table into a new file beside the published one (a fresh file, or a copy
+of the published one whose extraction cache it reuses) and then renames it over the old
+file (``os.replace`` is atomic on POSIX). Readers holding a connection to
 the old file keep their snapshot; they never block or see a half-built warehouse, and a
 crash mid-build leaves the previous warehouse untouched.
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -24,6 +27,13 @@ TABLE_ORDER = ("documents", "rejected_documents", "articles", "people", "summits
 
 
 ETL_TABLES = ("etl.files", "etl.retired", "etl.runs")
+# Tables a run updates in place when it starts from a copy of the previous warehouse (their SQL
+# deletes, updates and inserts rows instead of rebuilding them), as long as the SQL file that
+# built them is unchanged: the articles, whose bodies cost most of a rebuild to write. (The
+# cache, etl.extracted, is always kept: whether it can be reused is the extractor version's
+# and its columns' business, see read_previous.)
+KEPT_IN_PLACE = ("articles",)
+UNORDERED = ("articles",)  # tables whose row order means nothing (their SQL says so)
 # The writer shares the machine with the run's Python state: DuckDB gets a bounded buffer pool
 # and spills to disk beyond it, so a large build stays within the run's memory target.
 WRITER_CONFIG = {"memory_limit": os.environ.get("SUMMIT_ETL_DUCKDB_MEMORY", "512MB")}
@@ -34,14 +44,24 @@ def sql_for(table: str) -> str:
     return (SQL_DIR / (table.replace(".", "/") + ".sql")).read_text(encoding="utf-8")
 
 
+def sql_digests() -> pa.Table:
+    """The SHA-1 of the SQL file that builds each table (etl.layout)."""
+    names = sorted({*TABLE_ORDER, *ETL_TABLES, "etl.extracted", "etl.layout"})
+    return pa.table({"table_name": names,
+                     "sql_sha1": [hashlib.sha1(sql_for(t).encode("utf-8")).hexdigest() for t in names]})
+
+
 @contextmanager
-def building(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to a new warehouse file that replaces ``path`` when the block succeeds."""
+def building(path: Path, start_from: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a new warehouse file that replaces ``path`` when the block succeeds: an
+    empty file, or a byte copy of the warehouse ``start_from`` (the published file is only read)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.building-{os.getpid()}")
     for stale in path.parent.glob(f".{path.name}.building-*"):  # left by a killed run (one writer at a time)
         stale.unlink(missing_ok=True)
+    if start_from is not None:
+        shutil.copyfile(start_from, tmp)
     con = duckdb.connect(str(tmp), config=WRITER_CONFIG)
     try:
         yield con
@@ -104,17 +124,19 @@ def export_parquet(warehouse: Path, out_dir: Path, fmt: str = "parquet") -> list
     written = []
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        with _within_writer_memory(con):
-            for table in TABLE_ORDER:
-                target = out_dir / f"{table}.{fmt}"
-                tmp = target.with_name(f".{target.name}.tmp")
+        for table in TABLE_ORDER:
+            target = out_dir / f"{table}.{fmt}"
+            tmp = target.with_name(f".{target.name}.tmp")
+            # the articles are stored unordered: keeping their stored order would buffer 100k
+            # bodies (beyond the memory limit once the table has been updated in place)
+            with _within_writer_memory(con, **({"preserve_insertion_order": False} if table in UNORDERED else {})):
                 rel = con.table(table)
                 if fmt == "parquet":  # (row groups of 8k rows: 100k article bodies fit the memory limit)
                     rel.write_parquet(str(tmp), compression="zstd", row_group_size=8192)
                 else:
                     rel.write_csv(str(tmp))
-                os.replace(tmp, target)
-                written.append(target)
+            os.replace(tmp, target)
+            written.append(target)
     finally:
         con.close()
     return written
@@ -128,7 +150,7 @@ def read_previous(path: Path) -> "PreviousRun":
     cannot be opened (locked by a writer, damaged, from an older layout) the run simply
     starts afresh and says why."""
     from pipeline.process import EXTRACTOR_VERSION
-    from pipeline.stages import FileState, PreviousRun
+    from pipeline.stages import EXTRACTED_SCHEMA, FileState, PreviousRun
 
     path = Path(path)
     if not path.exists():
@@ -141,8 +163,12 @@ def read_previous(path: Path) -> "PreviousRun":
         files = {r[0]: FileState(*r) for r in con.execute(
             "SELECT source_path, file_size, mtime_ns, sha256, format, status, reason, detail FROM etl.files"
         ).fetchall()}
+        layout = [r[0] for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'etl' AND table_name = 'extracted' "
+            "ORDER BY column_index").fetchall()]
         cached = frozenset(con.execute(
-            "SELECT sha256, format FROM etl.extracted WHERE extractor_version = ?", [EXTRACTOR_VERSION]).fetchall())
+            "SELECT sha256, format FROM etl.extracted WHERE extractor_version = ?", [EXTRACTOR_VERSION]).fetchall()
+        ) if layout == EXTRACTED_SCHEMA.names else frozenset()
         retired = con.sql("SELECT * FROM etl.retired").to_arrow_table().to_pylist()
         runs = con.sql("SELECT * FROM etl.runs").to_arrow_table().to_pylist()
     except duckdb.Error as exc:
@@ -153,18 +179,22 @@ def read_previous(path: Path) -> "PreviousRun":
 
 
 @contextmanager
-def _within_writer_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Run a read-only connection's queries within the writer's memory limit.
+def _within_writer_memory(con: duckdb.DuckDBPyConnection, **settings: Any) -> Iterator[None]:
+    """Run a read-only connection's queries within the writer's memory limit (and other
+    ``settings``, e.g. preserve_insertion_order=False).
 
     Read-only connections to the published file keep DuckDB's default configuration (another
     one in this process may share its database instance, and DuckDB refuses a second one
     configured otherwise), so its default limit of 80% of RAM applies: a query over 100k cached
-    pages then buffers gigabytes. The limit is set for the queries, then reset to that default."""
-    con.execute("SET memory_limit = ?", [WRITER_CONFIG["memory_limit"]])
+    pages then buffers gigabytes. The settings hold for the queries, then are reset to the defaults."""
+    settings = {"memory_limit": WRITER_CONFIG["memory_limit"], **settings}
+    for name, value in settings.items():
+        con.execute(f"SET {name} = ?", [value])  # setting names are ours, never input
     try:
         yield
     finally:
-        con.execute("RESET memory_limit")
+        for name in settings:
+            con.execute(f"RESET {name}")
 
 
 def previous_cache(path: str | None, keys: pa.Table, columns: list[str]) -> Iterator[dict[str, Any]]:
@@ -187,61 +217,95 @@ def previous_cache(path: str | None, keys: pa.Table, columns: list[str]) -> Iter
         con.close()
 
 
+def gather_lists(previous: str | None, documents: pa.Table, staged: list[str], out_dir: Path) -> dict[str, str]:
+    """Bind the cached quotes and statistics of ``documents`` (article_id, sha256, format) to
+    their articles (``sql/staging/``) and write them to Parquet under ``out_dir``: {table: path}.
+
+    The lists come from this run's staged extractions and the previous warehouse's cache;
+    DuckDB reads and binds them within the writer's memory limit, so they never become Python
+    objects (at 100k articles that took longer than the rest of a re-run's normalisation)."""
+    from pipeline.process import EXTRACTOR_VERSION
+    from pipeline.stages import EXTRACTED_SCHEMA
+
+    con = duckdb.connect(config=WRITER_CONFIG)  # in memory; the previous warehouse is attached read-only
+    try:
+        con.register("documents_frame", documents)
+        files = [str(f) for f in staged if Path(f).exists()]
+        if files:
+            con.read_parquet(files, filename=True, file_row_number=True).create_view("staged_extracted")
+        else:
+            empty = EXTRACTED_SCHEMA.empty_table()
+            con.register("staged_extracted", empty.append_column("filename", pa.array([], pa.string()))
+                         .append_column("file_row_number", pa.array([], pa.int64())))
+        if previous:
+            con.execute("ATTACH ? AS previous (READ_ONLY)", [str(previous)])
+            con.sql("SELECT * FROM previous.etl.extracted WHERE extractor_version = ?",
+                    params=[EXTRACTOR_VERSION]).create_view("previous_extracted")
+        else:
+            con.register("previous_extracted", EXTRACTED_SCHEMA.empty_table())
+        con.execute(sql_for("staging.bound")).fetchall()
+        out = {}
+        for table in ("quotes", "statistics"):
+            out[table] = str(Path(out_dir) / f"gathered-{table}.parquet")
+            con.sql(sql_for(f"staging.{table}")).write_parquet(out[table], compression="zstd")
+        return out
+    finally:
+        con.close()
+
+
 def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str],
                 previous: str | None) -> dict[str, int]:
     """Build the whole warehouse into a new file and publish it atomically.
 
     ``tables`` holds every public table and the etl state tables (frames, Arrow tables or
-    staged Parquet paths);
-    the extraction cache is the previous warehouse's rows still in use plus this run's
-    staged batches."""
-    from pipeline.process import EXTRACTOR_VERSION
+    staged Parquet paths). ``previous`` is a warehouse whose extraction cache is of this
+    extractor version (:attr:`pipeline.stages.PreviousRun.cache`), or None. With one, the new
+    file starts as a byte copy of it, so the cache rows still in use are kept as they are
+    (DuckDB neither decompresses nor rewrites them) and only this run's staged rows are added;
+    the articles are updated in place the same way (:data:`KEPT_IN_PLACE`); everything else is
+    replaced."""
     from pipeline.stages import EXTRACTED_SCHEMA
 
     counts: dict[str, int] = {}
-    # read-only connections to the published file take the default configuration: a reader in
-    # this process may hold one, and DuckDB refuses a second connection configured otherwise
-    prev_con = duckdb.connect(str(previous), read_only=True) if previous else None
-    prev_file = Path(path).with_name(f".{Path(path).name}.previous-{os.getpid()}.parquet")
-    try:
-        with building(path) as con:
-            _attach(con, "documents_frame", tables["documents"])
-            if prev_con is not None:
-                # the rows still in use (current contents, this extractor version: the SQL takes
-                # them as they are) are copied to a Parquet file first: DuckDB reads that within
-                # the writer's memory limit, where an Arrow stream of 100k pages overran it
-                prev_con.register("keys_frame", con.sql(
-                    "SELECT DISTINCT sha256, format FROM documents_frame").to_arrow_table())
-                with _within_writer_memory(prev_con):
-                    prev_con.sql(
-                        "SELECT e.* FROM etl.extracted e JOIN keys_frame k ON e.sha256 = k.sha256 AND e.format = k.format "
-                        "WHERE e.extractor_version = ?", params=[EXTRACTOR_VERSION]).write_parquet(str(prev_file), row_group_size=2048)
-                prev: Any = str(prev_file)
-            else:
-                prev = EXTRACTED_SCHEMA.empty_table()
-            staged = [f for f in extracted_batches if Path(f).exists()] or EXTRACTED_SCHEMA.empty_table()
-            _attach(con, "previous_extracted", prev)
-            _attach(con, "staged_extracted", staged)
-            try:
-                con.execute(sql_for("etl.extracted")).fetchall()
-            finally:
-                _detach(con, "staged_extracted", staged)
-                _detach(con, "documents_frame", tables["documents"])
-                _detach(con, "previous_extracted", prev)
-                if prev_con is not None:
-                    prev_con.close()
-                    prev_con = None
-            counts["etl.extracted"] = count_rows(con, "etl.extracted")
-            for table in (*TABLE_ORDER, *ETL_TABLES):
-                counts[table] = load_table(con, table, tables[table])
-            from pipeline.analyst import create_views
+    with building(path, start_from=previous) as con:
+        current = sql_digests()
+        if previous:
+            _prune_copy(con, current)
+        _attach(con, "documents_frame", tables["documents"])
+        staged = [f for f in extracted_batches if Path(f).exists()] or EXTRACTED_SCHEMA.empty_table()
+        _attach(con, "staged_extracted", staged)
+        try:
+            con.execute(sql_for("etl.extracted")).fetchall()
+        finally:
+            _detach(con, "staged_extracted", staged)
+            _detach(con, "documents_frame", tables["documents"])
+        counts["etl.extracted"] = count_rows(con, "etl.extracted")
+        for table in (*TABLE_ORDER, *ETL_TABLES):
+            counts[table] = load_table(con, table, tables[table])
+        load_table(con, "etl.layout", current)
+        from pipeline.analyst import create_views
 
-            create_views(con)
-    finally:
-        if prev_con is not None:
-            prev_con.close()
-        prev_file.unlink(missing_ok=True)
+        create_views(con)
     return counts
+
+
+def _prune_copy(con: duckdb.DuckDBPyConnection, current: pa.Table) -> None:
+    """In a copy of a published warehouse, drop every view and table except the cache and the
+    tables kept in place whose SQL file is the one that built them (etl.layout), so nothing an
+    older release made (a table since renamed or reshaped) outlives a run."""
+    has_layout = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                             "AND schema_name = 'etl' AND table_name = 'layout'").fetchall()[0][0]
+    built = dict(con.execute("SELECT table_name, sql_sha1 FROM etl.layout").fetchall()) if has_layout else {}
+    now = dict(zip(current["table_name"].to_pylist(), current["sql_sha1"].to_pylist()))
+    keep = {("etl", "extracted")} | {("main", t) for t in KEPT_IN_PLACE if built.get(t) == now[t]}
+    views = con.execute("SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal "
+                        "AND database_name = current_database()").fetchall()
+    tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
+                         "WHERE database_name = current_database()").fetchall()
+    for kind, found in (("VIEW", views), ("TABLE", tables)):
+        for schema, name in found:
+            if (schema, name) not in keep:  # names read from the catalog, quoted
+                con.execute(f'DROP {kind} IF EXISTS "{schema}"."{name.replace(chr(34), chr(34) * 2)}"')
 
 
 def table_counts(path: Path) -> dict[str, int]:

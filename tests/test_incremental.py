@@ -111,6 +111,54 @@ def test_touched_file_is_reused_by_content_hash(first, tmp_path):
     assert snapshot(warehouse) == snap
 
 
+def test_cache_of_an_older_layout_is_parsed_again(first, tmp_path):
+    """A warehouse whose extraction cache has other columns (written by an older release) is
+    not reused: every file is parsed again, into the same tables and the current layout."""
+    inp, warehouse, snap = fresh_copy(first, tmp_path)
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("ALTER TABLE etl.extracted DROP COLUMN statistics")
+    finally:
+        con.close()
+    for path in inp.iterdir():  # not reusable by file state either: only by content
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    run(inp, warehouse)
+    info = last_run(warehouse)
+    assert info["parsed"] == len(snap["documents"]) and info["reused"] == 0
+    assert snapshot(warehouse) == snap
+    before = warehouse.stat()
+    run(inp, warehouse)  # and the state it wrote is current: the next run changes nothing
+    assert (warehouse.stat().st_ino, warehouse.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_identical_new_files_each_get_the_rows_once(first, tmp_path):
+    """Two byte-identical new files are cleaned once each in the same run (both are staged);
+    each article gets its quotes and statistics exactly once, like a reused copy of them."""
+    inp, warehouse, snap = fresh_copy(first, tmp_path)
+    extra = sorted(p for p in FIXTURES.iterdir())[5]
+    for name in ("copy-a", "copy-b"):
+        shutil.copy(extra, inp / (name + extra.suffix))
+    run(inp, warehouse)
+    assert last_run(warehouse)["parsed"] == 2
+    source = inp / ("copy-c" + extra.suffix)
+    shutil.copy(extra, source)  # a third copy, reused from the cache the first two wrote
+    run(inp, warehouse)
+    assert last_run(warehouse)["parsed"] == 0
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        counts = dict(con.execute(
+            "SELECT d.source_path, (SELECT count(*) FROM quotes q WHERE q.article_id = d.article_id) "
+            "+ (SELECT count(*) FROM statistics s WHERE s.article_id = d.article_id) "
+            "FROM documents d WHERE d.sha256 = (SELECT sha256 FROM documents WHERE source_path = ?)",
+            [source.name]).fetchall())
+        ids = con.execute("SELECT count(*) = count(DISTINCT quote_id) FROM quotes").fetchall()[0][0]
+    finally:
+        con.close()
+    assert set(counts) == {f"copy-{c}{extra.suffix}" for c in "abc"}
+    assert counts[source.name] > 0 and len(set(counts.values())) == 1
+    assert ids
+
+
 def test_new_file_is_processed_alone(first, tmp_path):
     inp, warehouse, snap = fresh_copy(first, tmp_path)
     extra = sorted(p.name for p in FIXTURES.iterdir())[5]
