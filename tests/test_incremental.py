@@ -131,6 +131,38 @@ def test_cache_of_an_older_layout_is_parsed_again(first, tmp_path):
     assert (warehouse.stat().st_ino, warehouse.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
+def test_a_table_built_by_other_sql_is_rebuilt_not_kept(first, tmp_path):
+    """A run starts from a copy of the published warehouse and keeps the articles in place only
+    while sql/articles.sql is the file that built them: articles of another shape (an older
+    release's) are rebuilt, and a table no release makes any more is dropped."""
+    inp, warehouse, snap = fresh_copy(first, tmp_path)
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("ALTER TABLE articles ADD COLUMN retired_column INTEGER")
+        con.execute("UPDATE etl.layout SET sql_sha1 = 'an older digest' WHERE table_name = 'articles'")
+        con.execute("CREATE TABLE leftover AS SELECT 1 AS x")
+    finally:
+        con.close()
+    extra = sorted(p.name for p in FIXTURES.iterdir())[5]
+    shutil.copy(FIXTURES / extra, inp / extra)
+    run(inp, warehouse)
+    assert last_run(warehouse)["parsed"] == 1
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        columns = {c for (c,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'articles'").fetchall()}
+        tables = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        digest = con.execute("SELECT sql_sha1 FROM etl.layout WHERE table_name = 'articles'").fetchall()[0][0]
+    finally:
+        con.close()
+    assert "retired_column" not in columns and "body_text" in columns
+    assert "leftover" not in tables and {"articles", "quotes", "extracted", "layout"} <= tables
+    assert digest == hashlib.sha1((PROJECT_ROOT / "sql" / "articles.sql").read_bytes()).hexdigest()
+    got = snapshot(warehouse)
+    assert {r[0] for r in got["articles"]} == {r[0] for r in snap["articles"]} | {
+        r[5] for r in got["documents"] if r[0] == extra}
+
+
 def test_identical_new_files_each_get_the_rows_once(first, tmp_path):
     """Two byte-identical new files are cleaned once each in the same run (both are staged);
     each article gets its quotes and statistics exactly once, like a reused copy of them."""
