@@ -239,7 +239,7 @@ def _year(s: dict[str, Any]) -> int | None:
 def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | None = None,
               *, quote_rows: pl.LazyFrame, statistic_rows: pl.LazyFrame) -> dict[str, pl.DataFrame | pl.LazyFrame]:
     """Warehouse tables from per-article rows (people, summits, attendees, meetings) and the
-    quotes and statistics bound to their articles by :func:`pipeline.warehouse.gather_lists`
+    quotes and statistics bound to their articles by :func:`pipeline.warehouse.bind_cache`
     (with local summit and speaker ids); those two come back lazy, to be streamed to disk.
     The articles' bodies may be left out when their packed shingles are given (the warehouse
     joins the bodies from its cache)."""

@@ -127,8 +127,6 @@ def process_document(doc: Document, today: date | None = None) -> ArticleRows:
 # binds to articles without them ever becoming Python objects again.
 _SUB_TABLES = ("people", "summits", "attendees", "meetings")
 _DATE_FIELDS = {"summits": ("start_date", "end_date")}
-QUOTE_FIELDS = ("summit_local_id", "person_local_id", "speaker", "text", "char_start", "char_end", "cue")
-STATISTIC_FIELDS = ("summit_local_id", "value", "unit", "text", "qualifier", "context", "char_start", "char_end")
 
 
 def rows_to_json(rows: ArticleRows) -> str:
@@ -139,12 +137,6 @@ def rows_to_json(rows: ArticleRows) -> str:
         out[name] = [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items() if k != "article_id"}
                      for r in getattr(rows, name)]
     return json.dumps(out, separators=(",", ":"), ensure_ascii=False)
-
-
-def cached_lists(rows: ArticleRows) -> dict[str, list[dict[str, Any]]]:
-    """The quotes and statistics of an article as the cache keeps them (no article id)."""
-    return {"quotes": [{k: q[k] for k in QUOTE_FIELDS} for q in rows.quotes],
-            "statistics": [{k: s[k] for k in STATISTIC_FIELDS} for s in rows.statistics]}
 
 
 def rows_from_json(article: dict[str, Any], payload: str) -> ArticleRows:

@@ -26,9 +26,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import ingest
-from pipeline.process import (EXTRACTOR_VERSION, QUOTE_FIELDS, STATISTIC_FIELDS, ArticleRows, article_id_for,
-                              cached_lists, clean_record, extract_record, rows_from_json, rows_to_json,
-                              shingle_bytes)
+from pipeline.process import (EXTRACTOR_VERSION, ArticleRows, article_id_for, clean_record, extract_record,
+                              rows_from_json, rows_to_json, shingle_bytes)
 
 BATCH_SIZE = 200
 PARALLEL_FROM = 64  # documents; fewer are processed in this process (spawning costs ~1 s)
@@ -42,7 +41,8 @@ CLEAN_SCHEMA = pa.schema([
     ("language", pa.string()), ("dateline", pa.string()), ("wire", pa.string()),
     ("is_aggregator", pa.bool_()), ("body_text", pa.string()),
 ])
-# An article's quotes and statistics as cached: local ids, no article id (bound when gathered).
+# An article's quotes and statistics as cached: local ids, no article id (bound when gathered;
+# converting a row dict to the struct keeps just these fields).
 QUOTE_STRUCT = pa.struct([
     ("summit_local_id", pa.int64()), ("person_local_id", pa.int64()), ("speaker", pa.string()),
     ("text", pa.string()), ("char_start", pa.int64()), ("char_end", pa.int64()), ("cue", pa.string()),
@@ -51,8 +51,6 @@ STATISTIC_STRUCT = pa.struct([
     ("summit_local_id", pa.int64()), ("value", pa.float64()), ("unit", pa.string()), ("text", pa.string()),
     ("qualifier", pa.string()), ("context", pa.string()), ("char_start", pa.int64()), ("char_end", pa.int64()),
 ])
-assert tuple(f.name for f in QUOTE_STRUCT) == QUOTE_FIELDS
-assert tuple(f.name for f in STATISTIC_STRUCT) == STATISTIC_FIELDS
 # One row per distinct content: the cache kept in the warehouse as etl.extracted.
 EXTRACTED_SCHEMA = pa.schema([
     ("sha256", pa.string()), ("format", pa.string()), ("extractor_version", pa.string()),
@@ -305,7 +303,7 @@ def cache_row(page: dict[str, Any], rows: ArticleRows) -> dict[str, Any]:
     row = {k: article[k] for k in ARTICLE_FIELDS}
     row.update(sha256=page["sha256"], format=page["format"], extractor_version=EXTRACTOR_VERSION,
                body_text=article["body_text"], shingles=shingle_bytes(article["body_text"]),
-               rows=rows_to_json(rows), **cached_lists(rows))
+               rows=rows_to_json(rows), quotes=rows.quotes, statistics=rows.statistics)
     return row
 
 
@@ -357,34 +355,22 @@ class Gathered:
     kept: list[CurrentDocument]  # the documents that made it, by path
 
 
-def gather_rows(docs: list[CurrentDocument], cache: Iterable[dict[str, Any]], failed: set[str]) -> Gathered:
-    """Bind cached extractions (by content) to the documents' paths, streaming the cache.
-
-    A document whose extraction failed is left out. The cache rows come without bodies,
-    quotes and statistics (:data:`ROW_COLUMNS`); :func:`pipeline.warehouse.gather_lists`
-    binds those two in DuckDB."""
-    wanted: dict[tuple[str, str], list[CurrentDocument]] = {}
-    for d in docs:
-        if d.source_path not in failed:
-            wanted.setdefault((d.sha256, d.format), []).append(d)
+def gather_rows(docs: list[CurrentDocument], bound: Iterable[dict[str, Any]]) -> Gathered:
+    """Turn the documents' bound cache rows (:func:`pipeline.warehouse.bind_cache`: one per
+    document found, no body, quotes or statistics) into per-article rows. A document without
+    one (its extraction failed) is left out."""
+    by_path = {d.source_path: d for d in docs}
     rows, shingles, kept = [], {}, []
-    for row in cache:
-        group = wanted.pop((row["sha256"], row["format"]), None)
-        for d in group or ():
-            aid = article_id_for(d.source_path)
-            article = {k: row[k] for k in ARTICLE_FIELDS}
-            article.update(article_id=aid, source_path=d.source_path, sha256=d.sha256, format=d.format)
-            rows.append(rows_from_json(article, row["rows"]))
-            shingles[aid] = row["shingles"]
-            kept.append(d if d.encoding else CurrentDocument(d.source_path, d.sha256, d.format, row["encoding"],
-                                                             row["size_bytes"], d.file_size, d.mtime_ns))
+    for row in bound:
+        d = by_path[row["source_path"]]
+        aid = row["article_id"]
+        article = {k: row[k] for k in ARTICLE_FIELDS}
+        article.update(article_id=aid, source_path=d.source_path, sha256=d.sha256, format=d.format)
+        rows.append(rows_from_json(article, row["rows"]))
+        shingles[aid] = row["shingles"]
+        kept.append(d if d.encoding else CurrentDocument(d.source_path, d.sha256, d.format, row["encoding"],
+                                                         row["size_bytes"], d.file_size, d.mtime_ns))
     return Gathered(rows, shingles, sorted(kept, key=lambda d: d.source_path))
-
-
-def staged_cache(extract_batches: list[str], columns: list[str] | None = None) -> Iterator[dict[str, Any]]:
-    for f in extract_batches:
-        if Path(f).exists():
-            yield from pq.read_table(f, columns=columns).to_pylist()
 
 
 def stage_tables(tables: dict[str, Any], staging: Path) -> tuple[dict[str, str], dict[str, int]]:
@@ -421,10 +407,6 @@ def remove_staging(staging: Path) -> None:
 
 
 # ---------------------------------------------------------------- normalise
-# what normalisation reads of a cache row in Python (bodies, quotes and statistics stay columnar)
-ROW_COLUMNS = [f.name for f in EXTRACTED_SCHEMA if f.name not in ("body_text", "quotes", "statistics")]
-
-
 def normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run_id: str) -> dict[str, Any]:
     """Every table of the warehouse, as polars frames, from the cached and new extractions."""
     import polars as pl
@@ -432,23 +414,16 @@ def normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run_
     from pipeline import warehouse
     from pipeline.normalise import normalise
 
-    docs = current_documents(clean, plan)
     failed = {r.source_path for r in extract.rejected}
-    staged_keys = {(facts[1], facts[2]) for facts in clean.read}  # cleaned (and extracted) this run
-    old_keys = sorted({(d.sha256, d.format) for d in docs} - staged_keys)
-    keys = pa.table({"sha256": [k[0] for k in old_keys], "format": [k[1] for k in old_keys]},
-                    schema=pa.schema([("sha256", pa.string()), ("format", pa.string())]))
-
-    def cache() -> Iterator[dict[str, Any]]:
-        yield from staged_cache(extract.batches, ROW_COLUMNS)
-        yield from warehouse.previous_cache(previous, keys, ROW_COLUMNS)
-
-    previous = plan.previous.cache
-    gathered = gather_rows(docs, cache(), failed)
+    docs = [d for d in current_documents(clean, plan) if d.source_path not in failed]
+    lists, bound = warehouse.bind_cache(
+        plan.previous.cache,
+        pa.table({"source_path": [d.source_path for d in docs],
+                  "article_id": [article_id_for(d.source_path) for d in docs],
+                  "sha256": [d.sha256 for d in docs], "format": [d.format for d in docs]}),
+        extract.batches, Path(plan.staging))
+    gathered = gather_rows(docs, bound)
     kept = gathered.kept
-    bound = pa.table({"article_id": [article_id_for(d.source_path) for d in kept],
-                      "sha256": [d.sha256 for d in kept], "format": [d.format for d in kept]})
-    lists = warehouse.gather_lists(previous, bound, extract.batches, Path(plan.staging))
     tables: dict[str, Any] = normalise(gathered.rows, gathered.shingles, quote_rows=pl.scan_parquet(lists["quotes"]),
                                        statistic_rows=pl.scan_parquet(lists["statistics"]))
     del gathered

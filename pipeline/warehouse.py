@@ -13,13 +13,16 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import duckdb
 import polars as pl
 import pyarrow as pa
 
 from pipeline.settings import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from pipeline.stages import PreviousRun
 
 SQL_DIR = PROJECT_ROOT / "sql"
 TABLE_ORDER = ("documents", "rejected_documents", "articles", "people", "summits", "attendees",
@@ -122,24 +125,43 @@ def export_parquet(warehouse: Path, out_dir: Path, fmt: str = "parquet") -> list
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = _reader(warehouse)
     try:
+        con.execute("USE published")
         for table in TABLE_ORDER:
             target = out_dir / f"{table}.{fmt}"
             tmp = target.with_name(f".{target.name}.tmp")
             # the articles are stored unordered: keeping their stored order would buffer 100k
             # bodies (beyond the memory limit once the table has been updated in place)
-            with _within_writer_memory(con, **({"preserve_insertion_order": False} if table in UNORDERED else {})):
-                rel = con.table(table)
-                if fmt == "parquet":  # (row groups of 8k rows: 100k article bodies fit the memory limit)
-                    rel.write_parquet(str(tmp), compression="zstd", row_group_size=8192)
-                else:
-                    rel.write_csv(str(tmp))
+            con.execute("SET preserve_insertion_order = ?", [table not in UNORDERED])
+            rel = con.table(table)
+            if fmt == "parquet":  # (row groups of 8k rows: 100k article bodies fit the memory limit)
+                rel.write_parquet(str(tmp), compression="zstd", row_group_size=8192)
+            else:
+                rel.write_csv(str(tmp))
             os.replace(tmp, target)
             written.append(target)
     finally:
         con.close()
     return written
+
+
+def _reader(published: str | Path | None) -> duckdb.DuckDBPyConnection:
+    """A private in-memory DuckDB with the writer's configuration (its memory limit) and the
+    published warehouse, if given, attached read-only as ``published``.
+
+    A read-only connection to the file itself would share its database instance with any
+    other read-only connection of this process (an analyst's, in a notebook) and so keep
+    DuckDB's default limit of 80% of RAM, under which a query over 100k cached pages buffers
+    gigabytes; settings made here are this connection's own."""
+    con = duckdb.connect(config=WRITER_CONFIG)
+    if published:
+        try:
+            con.execute("ATTACH ? AS published (READ_ONLY)", [str(published)])
+        except BaseException:
+            con.close()
+            raise
+    return con
 
 
 # ---------------------------------------------------------------- incremental runs
@@ -178,56 +200,20 @@ def read_previous(path: Path) -> "PreviousRun":
     return PreviousRun(str(path), files, cached, retired=retired, runs=runs)
 
 
-@contextmanager
-def _within_writer_memory(con: duckdb.DuckDBPyConnection, **settings: Any) -> Iterator[None]:
-    """Run a read-only connection's queries within the writer's memory limit (and other
-    ``settings``, e.g. preserve_insertion_order=False).
+def bind_cache(previous: str | None, documents: pa.Table, staged: list[str],
+               out_dir: Path) -> tuple[dict[str, str], Iterator[dict[str, Any]]]:
+    """Bind every document of ``documents`` (source_path, article_id, sha256, format) to the
+    cached extraction of its content: this run's staged one, else the previous warehouse's
+    (``sql/staging/bound.sql``; ``previous`` is :attr:`pipeline.stages.PreviousRun.cache`).
 
-    Read-only connections to the published file keep DuckDB's default configuration (another
-    one in this process may share its database instance, and DuckDB refuses a second one
-    configured otherwise), so its default limit of 80% of RAM applies: a query over 100k cached
-    pages then buffers gigabytes. The settings hold for the queries, then are reset to the defaults."""
-    settings = {"memory_limit": WRITER_CONFIG["memory_limit"], **settings}
-    for name, value in settings.items():
-        con.execute(f"SET {name} = ?", [value])  # setting names are ours, never input
-    try:
-        yield
-    finally:
-        for name in settings:
-            con.execute(f"RESET {name}")
-
-
-def previous_cache(path: str | None, keys: pa.Table, columns: list[str]) -> Iterator[dict[str, Any]]:
-    """Stream the cached extractions of ``keys`` (sha256, format) from the published warehouse."""
-    if not path:
-        return
-    from pipeline.process import EXTRACTOR_VERSION
-
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        with _within_writer_memory(con):
-            con.register("keys_frame", keys)
-            cols = ", ".join(f'e."{c}"' for c in columns)  # column names are ours, never input
-            reader = con.sql(
-                f"SELECT {cols} FROM etl.extracted e JOIN keys_frame k USING (sha256, format) "
-                "WHERE e.extractor_version = ?", params=[EXTRACTOR_VERSION]).to_arrow_reader(2048)
-            for batch in reader:
-                yield from batch.to_pylist()
-    finally:
-        con.close()
-
-
-def gather_lists(previous: str | None, documents: pa.Table, staged: list[str], out_dir: Path) -> dict[str, str]:
-    """Bind the cached quotes and statistics of ``documents`` (article_id, sha256, format) to
-    their articles (``sql/staging/``) and write them to Parquet under ``out_dir``: {table: path}.
-
-    The lists come from this run's staged extractions and the previous warehouse's cache;
-    DuckDB reads and binds them within the writer's memory limit, so they never become Python
-    objects (at 100k articles that took longer than the rest of a re-run's normalisation)."""
+    DuckDB writes the documents' quotes and statistics, with their ids, to Parquet under
+    ``out_dir`` (they never become Python objects); returned are those paths ({table: path})
+    and the bound rows without bodies, quotes or statistics, streamed as dicts (one per
+    document found; one whose extraction failed is not in the cache)."""
     from pipeline.process import EXTRACTOR_VERSION
     from pipeline.stages import EXTRACTED_SCHEMA
 
-    con = duckdb.connect(config=WRITER_CONFIG)  # in memory; the previous warehouse is attached read-only
+    con = _reader(previous)
     try:
         con.register("documents_frame", documents)
         files = [str(f) for f in staged if Path(f).exists()]
@@ -238,19 +224,27 @@ def gather_lists(previous: str | None, documents: pa.Table, staged: list[str], o
             con.register("staged_extracted", empty.append_column("filename", pa.array([], pa.string()))
                          .append_column("file_row_number", pa.array([], pa.int64())))
         if previous:
-            con.execute("ATTACH ? AS previous (READ_ONLY)", [str(previous)])
-            con.sql("SELECT * FROM previous.etl.extracted WHERE extractor_version = ?",
+            con.sql("SELECT * FROM published.etl.extracted WHERE extractor_version = ?",
                     params=[EXTRACTOR_VERSION]).create_view("previous_extracted")
         else:
             con.register("previous_extracted", EXTRACTED_SCHEMA.empty_table())
         con.execute(sql_for("staging.bound")).fetchall()
-        out = {}
+        paths = {}
         for table in ("quotes", "statistics"):
-            out[table] = str(Path(out_dir) / f"gathered-{table}.parquet")
-            con.sql(sql_for(f"staging.{table}")).write_parquet(out[table], compression="zstd")
-        return out
-    finally:
+            paths[table] = str(Path(out_dir) / f"bound-{table}.parquet")
+            con.sql(sql_for(f"staging.{table}")).write_parquet(paths[table], compression="zstd")
+    except BaseException:
         con.close()
+        raise
+
+    def rows() -> Iterator[dict[str, Any]]:
+        try:
+            for batch in con.sql("SELECT * EXCLUDE (quotes, statistics) FROM bound").to_arrow_reader(2048):
+                yield from batch.to_pylist()
+        finally:
+            con.close()
+
+    return paths, rows()
 
 
 def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str],
