@@ -736,11 +736,17 @@ _AGG_TEXT = [
     ("lean", re.compile(r"^\W*(?:leaning\s+(?:left|right)\b.{0,40}|(?:left|right|cent(?:er|re))\s*:?\s*\d{1,3}\s*%"
                         r"|\d{1,3}\s*%\s+(?:left|right|cent(?:er|re))\b.{0,20})\W*$", re.I)),
 ]
-_TEXT_LINES_RE = re.compile(r"\s*\n\s*")
+# A newline and the blank run after it: one line per stretch of text. (The spaces before
+# the newline stay at the end of the line, where .strip() drops them and the anchored
+# _AGG_TEXT_HINT cannot reach them before a word character. With the literal newline first
+# the engine tries only at newlines, and a long run of spaces is not rescanned from each
+# of its positions, as with \s*\n\s*, which made the scan quadratic in the run.)
+_TEXT_LINES_RE = re.compile(r"\n\s*")
 # every _AGG_TEXT signal line opens with one of these (after spaces / punctuation)
 _AGG_TEXT_HINT = re.compile(r"^[^\w\n]*(?:\d|total|see|how|leaning|left|right|cent)", re.I | re.M)
-# every _AGG_LINK text holds one of these: a cheap test before normalising a link text
-_AGG_LINK_WORDS = ("read", "full", "continu", "view", "visit", "go", "original")
+# every _AGG_LINK text holds one of these (in lower case): a cheap test before normalising
+# a link text
+_AGG_LINK_WORDS = re.compile("read|full|continu|view|visit|go|original")
 
 
 def _aggregator_signals(raw: str) -> tuple[int, int, int]:
@@ -748,8 +754,7 @@ def _aggregator_signals(raw: str) -> tuple[int, int, int]:
     links, hosts = 0, set()
     for m in _A_RE.finditer(raw):
         inner = m.group(2)
-        low = inner.lower()
-        if not any(w in low for w in _AGG_LINK_WORDS):
+        if not _AGG_LINK_WORDS.search(inner.lower()):
             continue
         txt = normalise_line(_htmllib.unescape(_ANY_TAG_RE.sub(" ", inner)))
         if len(txt) > 90 or not _AGG_LINK.match(txt):
@@ -758,7 +763,7 @@ def _aggregator_signals(raw: str) -> tuple[int, int, int]:
         h = _HREF_RE.search(m.group(1))
         if h:
             hosts.add(h.group(1).lower())
-    # one stripped text line per line (collapsing the blank runs first keeps the scan below fast)
+    # one text line per line (collapsing the blank runs first keeps the scan below fast)
     text = _TEXT_LINES_RE.sub("\n", _htmllib.unescape(_ANY_TAG_RE.sub("\n", raw)))
     kinds: set[str] = set()
     for m in _AGG_TEXT_HINT.finditer(text):  # only lines that can open an _AGG_TEXT signal
