@@ -368,11 +368,22 @@ def _peel(words: list[str], left: str = "") -> tuple[list[str], str | None, str 
 
 
 def _valid_name(words: list[str]) -> bool:
+    return _name_shaped(words) and _not_other_name(words)
+
+
+def _name_shaped(words: list[str]) -> bool:
+    """The cheap part of :func:`_valid_name`: one to five words, none of which is never in a name."""
     if not words or len(words) > 5:
         return False
     for w in words:
         if w.lower().rstrip(".") in _NOT_NAME:
             return False
+    return True
+
+
+def _not_other_name(words: list[str]) -> bool:
+    """The rest of :func:`_valid_name` (reference look-ups): not an agency, country,
+    organisation or (a lone word) city."""
     if wire_name(" ".join(words)):
         return False  # a news agency ("Xinhua"), not a person
     for w in words:
@@ -453,14 +464,24 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
         words = m.group(0).split()
         left_raw = body[max(0, m.start() - 40):m.start()]
         name_words, title, country = _peel(words, left_raw)
-        if not _valid_name(name_words):
+        if not _name_shaped(name_words):
             continue
+        # (the rest of _valid_name, its look-ups, waits until the run could be kept: most
+        # runs are a lone capitalised word that no title marks, which is never kept)
         offset = m.start() + _word_start(m.group(0), len(words) - len(name_words))
         possessive_country = country is not None and title is None
         end = m.end()
         if body[end - 2:end] == "'s":
             end -= 2
         left = body[max(0, offset - 90):offset]
+        if title is None and len(name_words) == 1 and not body.startswith(",", end) \
+                and not left.rstrip().endswith(",") and not _may_end_with_title(left):
+            # A lone name word is kept only with a title found below, and none can be: a title
+            # on the right starts with a comma; one on the left ends the clause before the name,
+            # a suffix of ``left`` that starts after a whitespace character, so both tests on
+            # the left (a trailing comma, the last word a title's last word) hold for ``left``
+            # whenever they hold for that clause.
+            continue
         left = _CLAUSE_BREAK.split(left)[-1]
         right = body[end:end + 80]
         if not title:
@@ -481,6 +502,10 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
             of = rt.group("of") or rt.group("of2")
             if of and (title or rt.group("title")):
                 country = country or reference.country_code(re.sub(r"^the\s+", "", of))
+        if not title and len(name_words) < 2:
+            continue  # kept by none of the branches below, valid name or not
+        if not _not_other_name(name_words):
+            continue
         if title:
             register(name_words, offset, end, title, country, _former(left))
         elif possessive_country and len(name_words) >= 2:
