@@ -543,16 +543,15 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
                 continue
             known.setdefault(k, set()).add(i)
     if known:
-        alt = "|".join(re.escape(k) for k in sorted(known, key=len, reverse=True))
-        for m in _finditer_not_after(re.compile(rf"(?:{alt})(?![\w\-])"), body, _NOT_BEFORE_MENTION):
-            owners = known[m.group(0)]
+        for start, end, key in _mentions(body, sorted(known, key=len, reverse=True)):
+            owners = known[key]
             if len(owners) != 1:
                 # first-name collisions: prefer the person whose surname it is
-                owners = {i for i in owners if people[i].name.split()[-1] == m.group(0)} or owners
+                owners = {i for i in owners if people[i].name.split()[-1] == key} or owners
                 if len(owners) != 1:
                     continue
             p = people[next(iter(owners))]
-            span = (m.start(), m.end())
+            span = (start, end)
             if not any(s <= span[0] < e for s, e in p.mentions):
                 p.mentions.append(span)
     for p in people:
@@ -566,6 +565,33 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
         country = reference.country_code(m.group("dem")) if m.group("dem") else None
         descriptions.append(Description(m.start(), m.end(), country, role[0], role[1]))
     return people, descriptions
+
+
+def _mentions(body: str, keys: list[str]) -> list[tuple[int, int, str]]:
+    r"""(start, end, key) of what ``_finditer_not_after`` yields for the pattern
+    ``(?:k1|k2|...)(?![\w\-])`` of the literal ``keys`` (in that order) and the "not before"
+    class ``[\w\-]``, found with str.find instead of compiling a pattern for every body.
+
+    The search gives the leftmost position where some key matches, with the first key in
+    order that matches there (a literal not followed by a word character or hyphen); a
+    position preceded by one of those is passed over, and the next search starts after the
+    mention yielded: so does the walk over the sorted positions below."""
+    first: dict[int, str] = {}  # position -> first key (in order) that matches there
+    for key in keys:
+        i = body.find(key)
+        while i >= 0:
+            if i not in first and not _NOT_BEFORE_MENTION.match(body, i + len(key)):
+                first[i] = key
+            i = body.find(key, i + 1)
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    for i in sorted(first):
+        if i < pos or (i and _NOT_BEFORE_MENTION.match(body, i - 1)):
+            continue
+        key = first[i]
+        out.append((i, i + len(key), key))
+        pos = i + len(key)
+    return out
 
 
 def mentions_in(people: list[Person], start: int, end: int) -> list[tuple[int, int, int]]:
