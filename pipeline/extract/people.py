@@ -368,11 +368,22 @@ def _peel(words: list[str], left: str = "") -> tuple[list[str], str | None, str 
 
 
 def _valid_name(words: list[str]) -> bool:
+    return _name_shaped(words) and _not_other_name(words)
+
+
+def _name_shaped(words: list[str]) -> bool:
+    """The cheap part of :func:`_valid_name`: one to five words, none of which is never in a name."""
     if not words or len(words) > 5:
         return False
     for w in words:
         if w.lower().rstrip(".") in _NOT_NAME:
             return False
+    return True
+
+
+def _not_other_name(words: list[str]) -> bool:
+    """The rest of :func:`_valid_name` (reference look-ups): not an agency, country,
+    organisation or (a lone word) city."""
     if wire_name(" ".join(words)):
         return False  # a news agency ("Xinhua"), not a person
     for w in words:
@@ -453,14 +464,24 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
         words = m.group(0).split()
         left_raw = body[max(0, m.start() - 40):m.start()]
         name_words, title, country = _peel(words, left_raw)
-        if not _valid_name(name_words):
+        if not _name_shaped(name_words):
             continue
+        # (the rest of _valid_name, its look-ups, waits until the run could be kept: most
+        # runs are a lone capitalised word that no title marks, which is never kept)
         offset = m.start() + _word_start(m.group(0), len(words) - len(name_words))
         possessive_country = country is not None and title is None
         end = m.end()
         if body[end - 2:end] == "'s":
             end -= 2
         left = body[max(0, offset - 90):offset]
+        if title is None and len(name_words) == 1 and not body.startswith(",", end) \
+                and not left.rstrip().endswith(",") and not _may_end_with_title(left):
+            # A lone name word is kept only with a title found below, and none can be: a title
+            # on the right starts with a comma; one on the left ends the clause before the name,
+            # a suffix of ``left`` that starts after a whitespace character, so both tests on
+            # the left (a trailing comma, the last word a title's last word) hold for ``left``
+            # whenever they hold for that clause.
+            continue
         left = _CLAUSE_BREAK.split(left)[-1]
         right = body[end:end + 80]
         if not title:
@@ -481,6 +502,10 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
             of = rt.group("of") or rt.group("of2")
             if of and (title or rt.group("title")):
                 country = country or reference.country_code(re.sub(r"^the\s+", "", of))
+        if not title and len(name_words) < 2:
+            continue  # kept by none of the branches below, valid name or not
+        if not _not_other_name(name_words):
+            continue
         if title:
             register(name_words, offset, end, title, country, _former(left))
         elif possessive_country and len(name_words) >= 2:
@@ -518,16 +543,15 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
                 continue
             known.setdefault(k, set()).add(i)
     if known:
-        alt = "|".join(re.escape(k) for k in sorted(known, key=len, reverse=True))
-        for m in _finditer_not_after(re.compile(rf"(?:{alt})(?![\w\-])"), body, _NOT_BEFORE_MENTION):
-            owners = known[m.group(0)]
+        for start, end, key in _mentions(body, sorted(known, key=len, reverse=True)):
+            owners = known[key]
             if len(owners) != 1:
                 # first-name collisions: prefer the person whose surname it is
-                owners = {i for i in owners if people[i].name.split()[-1] == m.group(0)} or owners
+                owners = {i for i in owners if people[i].name.split()[-1] == key} or owners
                 if len(owners) != 1:
                     continue
             p = people[next(iter(owners))]
-            span = (m.start(), m.end())
+            span = (start, end)
             if not any(s <= span[0] < e for s, e in p.mentions):
                 p.mentions.append(span)
     for p in people:
@@ -541,6 +565,33 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
         country = reference.country_code(m.group("dem")) if m.group("dem") else None
         descriptions.append(Description(m.start(), m.end(), country, role[0], role[1]))
     return people, descriptions
+
+
+def _mentions(body: str, keys: list[str]) -> list[tuple[int, int, str]]:
+    r"""(start, end, key) of what ``_finditer_not_after`` yields for the pattern
+    ``(?:k1|k2|...)(?![\w\-])`` of the literal ``keys`` (in that order) and the "not before"
+    class ``[\w\-]``, found with str.find instead of compiling a pattern for every body.
+
+    The search gives the leftmost position where some key matches, with the first key in
+    order that matches there (a literal not followed by a word character or hyphen); a
+    position preceded by one of those is passed over, and the next search starts after the
+    mention yielded: so does the walk over the sorted positions below."""
+    first: dict[int, str] = {}  # position -> first key (in order) that matches there
+    for key in keys:
+        i = body.find(key)
+        while i >= 0:
+            if i not in first and not _NOT_BEFORE_MENTION.match(body, i + len(key)):
+                first[i] = key
+            i = body.find(key, i + 1)
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    for i in sorted(first):
+        if i < pos or (i and _NOT_BEFORE_MENTION.match(body, i - 1)):
+            continue
+        key = first[i]
+        out.append((i, i + len(key), key))
+        pos = i + len(key)
+    return out
 
 
 def mentions_in(people: list[Person], start: int, end: int) -> list[tuple[int, int, int]]:
