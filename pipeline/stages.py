@@ -30,7 +30,7 @@ from pipeline.process import (EXTRACTOR_VERSION, ArticleRows, article_id_for, cl
                               rows_from_json, rows_to_json, shingle_bytes)
 
 BATCH_SIZE = 200
-PARALLEL_FROM = 64  # documents; fewer are processed in this process (a pool costs ~0.5 s to start)
+PARALLEL_FROM = 64  # documents; fewer are processed in this process (spawning costs ~1 s)
 
 
 # ---------------------------------------------------------------- schemas of the staged batches
@@ -165,39 +165,9 @@ def _share(values: dict[str, Any]) -> None:
     _SHARED.update(values)
 
 
-_FORK_SERVER_ENV: dict[str, str] | None = None  # the SUMMIT_ETL_* settings the fork server started with
-
-
-def _settings_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k.startswith("SUMMIT_ETL_")}
-
-
-def _pool_context() -> Any:
-    """Workers are forked from a fork server that imported :mod:`pipeline.worker_init` once
-    (the code, reference tables and language model every worker loads on its first page):
-    a pool starts in ~0.02 s instead of ~1 s of CPU in every spawned worker, and the second
-    pool of a run (extract after clean) pays nothing. The fork server is a fresh
-    single-threaded process, never a fork of this one (whose Dagster and DuckDB threads may
-    hold locks). Workers are spawned where there is no fork server (Windows), and when this
-    process's SUMMIT_ETL_* settings (the reference folder) differ from the ones the fork
-    server loaded its tables with."""
-    global _FORK_SERVER_ENV
-    import multiprocessing
-
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    if _FORK_SERVER_ENV is None:
-        _FORK_SERVER_ENV = _settings_env()
-    elif _FORK_SERVER_ENV != _settings_env():
-        return multiprocessing.get_context("spawn")
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["pipeline.worker_init"])
-    return ctx
-
-
 def run_batches(fn: Callable[..., Any], jobs: list[tuple[Any, ...]], workers: int,
                 shared: dict[str, Any] | None = None) -> Iterator[Any]:
-    """``fn(*job)`` for every job, in worker processes when ``workers`` > 1.
+    """``fn(*job)`` for every job, in spawned worker processes when ``workers`` > 1.
 
     ``shared`` is installed once in each process (not pickled with every job). Results come
     back as they finish (order does not matter: each batch writes its own file)."""
@@ -206,9 +176,11 @@ def run_batches(fn: Callable[..., Any], jobs: list[tuple[Any, ...]], workers: in
         for job in jobs:
             yield fn(*job)
         return
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_pool_context(),
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx,
                              initializer=_share, initargs=(shared or {},)) as pool:
         futures = [pool.submit(fn, *job) for job in jobs]
         for fut in as_completed(futures):

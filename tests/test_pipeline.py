@@ -184,7 +184,7 @@ def test_fixture_articles_summits_and_quotes(tmp_path):
 
 @pytest.mark.skipif(not FIXTURES.is_dir(), reason="fixture articles missing")
 def test_worker_processes_give_the_same_rows(tmp_path):
-    """Cleaning and extraction in two worker processes give exactly the rows of one."""
+    """Cleaning and extraction in two spawned worker processes give exactly the rows of one."""
     import pyarrow.parquet as pq
 
     from pipeline import stages
@@ -202,16 +202,3 @@ def test_worker_processes_give_the_same_rows(tmp_path):
     finally:
         stages.BATCH_SIZE = saved
     assert len(one) == len(list(FIXTURES.iterdir())) and one == two
-
-
-def test_workers_read_the_reference_folder_set_in_this_process(tmp_path, monkeypatch):
-    """Workers are forked from a fork server that loaded the code and reference tables once;
-    a reference folder set after it started still reaches the workers (they are spawned then)."""
-    from pipeline import reference, stages
-
-    monkeypatch.delenv(reference.ENV_VAR, raising=False)
-    default = {str(p) for p in stages.run_batches(reference.reference_dir, [(), ()], workers=2)}
-    assert default == {str(reference.reference_dir())}
-    monkeypatch.setenv(reference.ENV_VAR, str(tmp_path))
-    moved = {str(p) for p in stages.run_batches(reference.reference_dir, [(), ()], workers=2)}
-    assert moved == {str(tmp_path)}
