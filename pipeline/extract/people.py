@@ -367,12 +367,10 @@ def _peel(words: list[str], left: str = "") -> tuple[list[str], str | None, str 
     return name, title, country
 
 
-def _valid_name(words: list[str]) -> bool:
-    return _name_shaped(words) and _not_other_name(words)
-
-
+# A valid name is name-shaped and not another kind of name. find_people tests the two parts
+# apart: the cheap shape first, the reference look-ups only for runs that could be kept.
 def _name_shaped(words: list[str]) -> bool:
-    """The cheap part of :func:`_valid_name`: one to five words, none of which is never in a name."""
+    """One to five words, none of them a word that no person's name holds (_NOT_NAME)."""
     if not words or len(words) > 5:
         return False
     for w in words:
@@ -382,8 +380,7 @@ def _name_shaped(words: list[str]) -> bool:
 
 
 def _not_other_name(words: list[str]) -> bool:
-    """The rest of :func:`_valid_name` (reference look-ups): not an agency, country,
-    organisation or (a lone word) city."""
+    """Not a news agency, country, organisation or (a lone word) city (reference look-ups)."""
     if wire_name(" ".join(words)):
         return False  # a news agency ("Xinhua"), not a person
     for w in words:
@@ -466,8 +463,8 @@ def find_people(body: str) -> tuple[list[Person], list[Description]]:
         name_words, title, country = _peel(words, left_raw)
         if not _name_shaped(name_words):
             continue
-        # (the rest of _valid_name, its look-ups, waits until the run could be kept: most
-        # runs are a lone capitalised word that no title marks, which is never kept)
+        # (_not_other_name, the look-ups, waits until the run could be kept: most runs are
+        # a lone capitalised word that no title marks, which is never kept)
         offset = m.start() + _word_start(m.group(0), len(words) - len(name_words))
         possessive_country = country is not None and title is None
         end = m.end()
