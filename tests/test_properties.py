@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import math
+import re
 import tempfile
 import zlib
 from datetime import date
@@ -269,3 +270,46 @@ def test_body_cap(paragraphs, limit):
     else:
         assert full.startswith(body.rsplit("\n\n", 1)[0])
 
+
+
+# ---------------------------------------------------------------- syndication shingles
+_M64 = (1 << 64) - 1
+
+
+def _shingle_by_definition(text: str, n: int = 8) -> list[int]:
+    """One run at a time: the polynomial over the run's UTF-8 bytes, then splitmix64's finaliser."""
+    from pipeline.process import _HASH_BASE
+
+    words = re.findall(r"\w+", text.lower())
+    out = []
+    for i in range(len(words) - n + 1):
+        h = 0
+        for byte in " ".join(words[i:i + n]).encode():
+            h = (h * _HASH_BASE + byte) & _M64
+        h ^= h >> 30
+        h = (h * 0xBF58476D1CE4E5B9) & _M64
+        h ^= h >> 27
+        h = (h * 0x94D049BB133111EB) & _M64
+        h ^= h >> 31
+        out.append(h >> 32)
+    return out
+
+
+@PROFILE
+@given(st.lists(TEXT, max_size=12).map(" ".join))
+def test_shingles_are_the_hash_of_every_run(text):
+    from pipeline.process import SHINGLE_SAMPLE, shingle_bytes, shingles, shingles_from_bytes
+
+    expected = _shingle_by_definition(text)
+    assert shingles(text).tolist() == expected
+    assert list(shingles_from_bytes(shingle_bytes(text))) == sorted({h for h in expected if h % SHINGLE_SAMPLE == 0})
+
+
+def test_a_passage_hashes_alike_wherever_it_stands():
+    from pipeline.process import shingles
+
+    passage = "Leaders agreed to meet again in Brasília next spring, officials said"
+    alone = shingles(passage)
+    assert len(alone) == 4  # 11 words: four runs of eight
+    assert shingles("Earlier — " + passage.upper() + " on Friday.")[1:5].tolist() == alone.tolist()
+    assert shingles("seven words are not enough here ok").size == 0
