@@ -214,7 +214,7 @@ def shingles(text: str, n: int = 8) -> np.ndarray:
     # word k starts after the k-th space; run i spans the bytes from word i's start to the
     # space after word i+n-1 (or the end)
     starts = np.concatenate(([0], np.flatnonzero(raw == 0x20) + 1))
-    ends = np.append(starts[n:] - 1, len(raw))[:m]
+    ends = np.append(starts[n:] - 1, len(raw))  # m of them
     h = up[ends - 1] * (prefix[ends] - prefix[starts[:m]])
     h ^= h >> np.uint64(30)
     h *= np.uint64(0xBF58476D1CE4E5B9)

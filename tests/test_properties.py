@@ -10,7 +10,8 @@ a small grammar of tags, attributes and text:
   date (start <= end);
 * ``pipeline.ingest.decode`` (and ``read_document``) accept any bytes, and decoded text is
   always storable (valid UTF-8);
-* gzip decompression honours its size limit; the body cap holds.
+* gzip decompression honours its size limit; the body cap holds;
+* the syndication shingles computed all at once equal their one-run-at-a-time definition.
 
 The profile is bounded (``max_examples`` 60 or 120 per test, no deadline, no example database) so
 the file runs in well under a minute.
@@ -35,7 +36,8 @@ from pipeline.clean.html import clean_html
 from pipeline.clean.text import clean_text_dump
 from pipeline.extract.article import extract_article
 from pipeline.ingest import Document, decode, read_document
-from pipeline.process import process_document
+from pipeline.process import (_HASH_BASE, SHINGLE_SAMPLE, process_document, shingle_bytes, shingles,
+                              shingles_from_bytes)
 from pipeline.textnorm import join_paragraphs
 
 pytestmark = pytest.mark.filterwarnings("ignore::bs4.XMLParsedAsHTMLWarning",
@@ -271,15 +273,12 @@ def test_body_cap(paragraphs, limit):
         assert full.startswith(body.rsplit("\n\n", 1)[0])
 
 
-
 # ---------------------------------------------------------------- syndication shingles
 _M64 = (1 << 64) - 1
 
 
 def _shingle_by_definition(text: str, n: int = 8) -> list[int]:
     """One run at a time: the polynomial over the run's UTF-8 bytes, then splitmix64's finaliser."""
-    from pipeline.process import _HASH_BASE
-
     words = re.findall(r"\w+", text.lower())
     out = []
     for i in range(len(words) - n + 1):
@@ -298,16 +297,12 @@ def _shingle_by_definition(text: str, n: int = 8) -> list[int]:
 @PROFILE
 @given(st.lists(TEXT, max_size=12).map(" ".join))
 def test_shingles_are_the_hash_of_every_run(text):
-    from pipeline.process import SHINGLE_SAMPLE, shingle_bytes, shingles, shingles_from_bytes
-
     expected = _shingle_by_definition(text)
     assert shingles(text).tolist() == expected
     assert list(shingles_from_bytes(shingle_bytes(text))) == sorted({h for h in expected if h % SHINGLE_SAMPLE == 0})
 
 
 def test_a_passage_hashes_alike_wherever_it_stands():
-    from pipeline.process import shingles
-
     passage = "Leaders agreed to meet again in Brasília next spring, officials said"
     alone = shingles(passage)
     assert len(alone) == 4  # 11 words: four runs of eight
