@@ -145,6 +145,25 @@ def plan_run(root: Path, staging: Path, previous: PreviousRun) -> Plan:
     return Plan(str(root), str(staging), len(paths), pending, reused, rejected_again, retired, previous)
 
 
+def look_ahead(input_dir: Path, warehouse_path: Path) -> Plan:
+    """The plan a run would make now, without making anything. ``summit-etl run`` and the
+    nightly schedule look at it before they start a run: when nothing changed there is no
+    run, and when many files are to be read the workers can warm up at once."""
+    from pipeline import warehouse
+
+    warehouse_path = Path(warehouse_path)
+    return plan_run(Path(input_dir), warehouse_path.parent / ".summit-etl-staging",
+                    warehouse.read_previous(warehouse_path))
+
+
+def nothing_to_do(plan: Plan, exports_dir: Path) -> bool:
+    """No file was added, changed or deleted since the published warehouse was built, and its
+    exports are all there: a run would leave everything as it is."""
+    from pipeline import warehouse
+
+    return plan.nothing_changed and warehouse.exports_current(exports_dir)
+
+
 # ---------------------------------------------------------------- worker pool
 def _batches(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
@@ -157,7 +176,93 @@ def _workers(n_items: int) -> int:
     return configured or (os.cpu_count() or 1)
 
 
+def batch_size(n_items: int, workers: int) -> int:
+    """Items per batch: BATCH_SIZE, or fewer when that would leave a worker idle (100 new
+    files on two workers go as two batches of 50, not one of 100)."""
+    if workers <= 1:
+        return BATCH_SIZE
+    return max(1, min(BATCH_SIZE, -(-n_items // workers)))
+
+
+def warm_up() -> None:
+    """Load what the first page would otherwise pay for: the cleaning and extraction code, the
+    language model and the city tables (about 1.5 s in a fresh process)."""
+    try:
+        from pipeline.clean.meta import detect_language
+        from pipeline.reference import city_country
+
+        detect_language("Leaders met on Tuesday to talk about trade and security.")
+        city_country("Brussels")
+    except Exception:  # a page that needs what failed to load fails alone, with the reason
+        pass
+
+
+class WorkerPool:
+    """Spawned worker processes shared by the clean and extract stages of a run.
+
+    The workers warm up (:func:`warm_up`) as soon as the pool is made, so a caller that knows
+    early that there is work (``summit-etl run`` does, before Dagster starts) overlaps that
+    cost with its own. Spawned, not forked: a worker never inherits the parent's DuckDB
+    connections, threads or locks."""
+
+    def __init__(self, workers: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.workers = workers
+        self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=warm_up)
+        for _ in range(workers):  # spawned executors start a process per submitted task, up to the limit
+            self._executor.submit(int)
+
+    def map_unordered(self, fn: Callable[..., Any], jobs: list[tuple[Any, ...]],
+                      shared: dict[str, Any]) -> Iterator[Any]:
+        """``fn(*job)`` for every job, results as they finish; ``shared`` reaches each worker
+        once, through a file, instead of being pickled with every job."""
+        import pickle
+        import tempfile
+        from concurrent.futures import as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        with tempfile.NamedTemporaryFile(prefix="summit-etl-shared-", suffix=".pickle") as f:
+            pickle.dump(shared, f, protocol=pickle.HIGHEST_PROTOCOL)
+            f.flush()
+            try:
+                futures = [self._executor.submit(_with_shared, f.name, fn, job) for job in jobs]
+                for fut in as_completed(futures):
+                    yield fut.result()
+            except BrokenProcessPool:  # a worker died (killed, out of memory): the next stage gets a new pool
+                stop_workers()
+                raise
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+_POOL: WorkerPool | None = None  # the process's pool, kept from the clean stage to the end of extraction
+
+
+def start_workers(workers: int | None = None) -> WorkerPool:
+    """The process's worker pool, made (and warming up) now if there is none of that size."""
+    global _POOL
+    workers = workers or _workers(PARALLEL_FROM)
+    if _POOL is not None and _POOL.workers != workers:
+        stop_workers()
+    if _POOL is None:
+        _POOL = WorkerPool(workers)
+    return _POOL
+
+
+def stop_workers() -> None:
+    """Shut the worker pool down (their memory is given back before normalisation)."""
+    global _POOL
+    pool, _POOL = _POOL, None
+    if pool is not None:
+        pool.close()
+
+
 _SHARED: dict[str, Any] = {}  # read-only data every batch of a stage needs, sent once per process
+_SHARED_FROM: str | None = None  # in a worker: the file _SHARED was loaded from
 
 
 def _share(values: dict[str, Any]) -> None:
@@ -165,9 +270,20 @@ def _share(values: dict[str, Any]) -> None:
     _SHARED.update(values)
 
 
+def _with_shared(path: str, fn: Callable[..., Any], job: tuple[Any, ...]) -> Any:
+    global _SHARED_FROM
+    if _SHARED_FROM != path:
+        import pickle
+
+        with open(path, "rb") as f:
+            _share(pickle.load(f))
+        _SHARED_FROM = path
+    return fn(*job)
+
+
 def run_batches(fn: Callable[..., Any], jobs: list[tuple[Any, ...]], workers: int,
                 shared: dict[str, Any] | None = None) -> Iterator[Any]:
-    """``fn(*job)`` for every job, in spawned worker processes when ``workers`` > 1.
+    """``fn(*job)`` for every job, in the worker pool when ``workers`` > 1.
 
     ``shared`` is installed once in each process (not pickled with every job). Results come
     back as they finish (order does not matter: each batch writes its own file)."""
@@ -176,15 +292,7 @@ def run_batches(fn: Callable[..., Any], jobs: list[tuple[Any, ...]], workers: in
         for job in jobs:
             yield fn(*job)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx,
-                             initializer=_share, initargs=(shared or {},)) as pool:
-        futures = [pool.submit(fn, *job) for job in jobs]
-        for fut in as_completed(futures):
-            yield fut.result()
+    yield from start_workers(workers).map_unordered(fn, jobs, shared or {})
 
 
 # ---------------------------------------------------------------- clean
@@ -258,11 +366,11 @@ class CleanResult:
 def clean_stage(plan: Plan, workers: int | None = None) -> CleanResult:
     staging = Path(plan.staging)
     staging.mkdir(parents=True, exist_ok=True)
+    workers = workers or _workers(len(plan.pending))
     jobs = [(plan.root, rels, str(staging / f"clean-{i:05d}.parquet"))
-            for i, rels in enumerate(_batches(plan.pending, BATCH_SIZE))]
+            for i, rels in enumerate(_batches(plan.pending, batch_size(len(plan.pending), workers)))]
     out = CleanResult([], [], [], list(plan.rejected_again), {})
-    for res in run_batches(clean_batch, jobs, workers or _workers(len(plan.pending)),
-                           shared={"cached": plan.previous.cached}):
+    for res in run_batches(clean_batch, jobs, workers, shared={"cached": plan.previous.cached}):
         out.reused += res.reused
         out.read += res.read
         out.rejected += res.rejected
@@ -320,11 +428,14 @@ def extract_stage(clean_batches: list[str], today: date | None = None, workers: 
     jobs = [(f, f.replace("clean-", "extract-"), today) for f in clean_batches]
     n_pages = sum(pq.ParquetFile(f).metadata.num_rows for f in clean_batches)
     total = ExtractResult([j[1] for j in jobs], 0, 0, 0, [])
-    for res in run_batches(extract_batch, jobs, workers or _workers(n_pages)):
-        total.extracted += res.extracted
-        total.quotes += res.quotes
-        total.statistics += res.statistics
-        total.rejected += res.rejected
+    try:
+        for res in run_batches(extract_batch, jobs, workers or _workers(n_pages)):
+            total.extracted += res.extracted
+            total.quotes += res.quotes
+            total.statistics += res.statistics
+            total.rejected += res.rejected
+    finally:
+        stop_workers()  # the last stage that needs them: normalisation gets their memory
     return total
 
 

@@ -192,13 +192,57 @@ def test_worker_processes_give_the_same_rows(tmp_path):
     def staged(workers: int) -> list[dict]:
         plan = stages.plan_run(FIXTURES, tmp_path / f"w{workers}", stages.PreviousRun(None))
         cleaned = stages.clean_stage(plan, workers=workers)
+        if workers > 1:  # one pool, warmed before the clean stage, serves both stages
+            assert stages._POOL is pool
         extracted = stages.extract_stage(cleaned.batches, workers=workers)
+        assert stages._POOL is None  # shut down once extraction is over
         rows = [r for f in extracted.batches for r in pq.read_table(f).to_pylist()]
         return sorted(rows, key=lambda r: (r["sha256"], r["format"]))
 
     stages.BATCH_SIZE, saved = 3, stages.BATCH_SIZE  # several batches, so both workers get some
     try:
-        one, two = staged(1), staged(2)
+        one = staged(1)
+        pool = stages.start_workers(2)
+        two = staged(2)
     finally:
         stages.BATCH_SIZE = saved
+        stages.stop_workers()
     assert len(one) == len(list(FIXTURES.iterdir())) and one == two
+
+
+def test_a_dead_worker_fails_its_stage_and_the_next_stage_gets_new_workers():
+    import os
+    import signal
+    import time
+    from concurrent.futures.process import BrokenProcessPool
+
+    from pipeline import stages
+
+    pool = stages.start_workers(2)
+    try:
+        assert sorted(stages.run_batches(pow, [(2, 3), (3, 2)], workers=2)) == [8, 9]
+        victim = next(iter(pool._executor._processes.values()))
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.join(10)
+        for _ in range(100):  # the executor notices a dead worker on its own thread
+            if pool._executor._broken:
+                break
+            time.sleep(0.05)
+        with pytest.raises(BrokenProcessPool):
+            list(stages.run_batches(pow, [(2, 5), (5, 2), (4, 4)], workers=2))
+        assert stages._POOL is None
+        assert sorted(stages.run_batches(pow, [(2, 5), (5, 2)], workers=2)) == [25, 32]
+        assert stages._POOL is not pool
+    finally:
+        stages.stop_workers()
+
+
+def test_batches_leave_no_worker_idle():
+    from pipeline import stages
+
+    assert stages.batch_size(100, 2) == 50  # 1% new files of 10k: two batches, not one
+    assert stages.batch_size(101, 2) == 51
+    assert stages.batch_size(100_000, 2) == stages.BATCH_SIZE
+    assert stages.batch_size(5, 1) == stages.BATCH_SIZE
+    sizes = [len(b) for b in stages._batches(list(range(101)), stages.batch_size(101, 2))]
+    assert sizes == [51, 50]
