@@ -132,10 +132,9 @@ def warehouse_tables(context: dg.AssetExecutionContext, settings: SummitSettings
 def parquet_exports(context: dg.AssetExecutionContext, settings: SummitSettings,
                     normalised_tables: NormalisedTables) -> None:
     out = Path(settings.exports_dir)
-    current = [out / f"{table}.parquet" for table in wh.TABLE_ORDER]
     try:
-        if normalised_tables.nothing_changed and all(p.exists() for p in current):
-            written = current  # the warehouse was not rewritten: its exports are still current
+        if normalised_tables.nothing_changed and wh.exports_current(out):
+            written = [out / f"{table}.parquet" for table in wh.TABLE_ORDER]  # the warehouse was not rewritten
         else:
             written = wh.export_parquet(Path(settings.warehouse_path), out)
     finally:

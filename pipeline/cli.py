@@ -32,15 +32,17 @@ def ensure_dagster_home() -> Path:
     return home
 
 
-def run(settings: Settings, record: bool = False) -> int:
+def run(settings: Settings, record: bool = False, force: bool = False) -> int:
     """One run of the job. By default on an ephemeral Dagster instance (the run's events stay in
     memory: the warehouse, its etl.runs log and the exports are the record); ``record=True``
-    writes the run into DAGSTER_HOME, where the UI shows it next to scheduled runs."""
-    ensure_dagster_home()
-    import dagster as dg
-    import duckdb
+    writes the run into DAGSTER_HOME, where the UI shows it next to scheduled runs.
 
-    from pipeline.definitions import JOB_NAME, build_definitions
+    Before Dagster starts, the run's plan is looked at (:func:`pipeline.stages.look_ahead`, the
+    same plan the ingest asset makes): when nothing changed no run is started (``force`` starts
+    one anyway), and when many files are to be read the worker processes start warming up
+    while Dagster loads."""
+    ensure_dagster_home()
+    from pipeline import stages
     from pipeline.ingest import InputFolderError, check_input
 
     try:
@@ -49,10 +51,29 @@ def run(settings: Settings, record: bool = False) -> int:
         print(f"summit-etl: {exc}", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    defs = build_definitions(settings)
-    job = defs.resolve_job_def(JOB_NAME)
+    try:
+        ahead = stages.look_ahead(settings.input_dir, settings.warehouse_path)
+    except Exception:  # the run itself will say what is wrong, in its own words
+        ahead = None
+    if ahead is not None and not force and stages.nothing_to_do(ahead, settings.exports_dir):
+        _summarise(settings, ahead, time.perf_counter() - started, started_run=False)
+        return 0
+    if ahead is not None and len(ahead.pending) >= stages.PARALLEL_FROM:
+        stages.start_workers()
+    try:
+        return _run_job(settings, record, started)
+    finally:
+        stages.stop_workers()
+
+
+def _run_job(settings: Settings, record: bool, started: float) -> int:
+    import dagster as dg
+
+    from pipeline.definitions import JOB_NAME, build_definitions
     from pipeline.warehouse import release_writer_lock
 
+    defs = build_definitions(settings)
+    job = defs.resolve_job_def(JOB_NAME)
     try:
         with (dg.DagsterInstance.get() if record else dg.DagsterInstance.ephemeral()) as instance:
             result = job.execute_in_process(
@@ -60,26 +81,35 @@ def run(settings: Settings, record: bool = False) -> int:
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
     finally:
         release_writer_lock(settings.warehouse_path)
-    seconds = time.perf_counter() - started
     if not result.success:
         for event in result.all_events:
             if event.is_failure:
                 print(event.message, file=sys.stderr)
         print("summit-etl: run failed", file=sys.stderr)
         return 1
-    plan = result.output_for_node("ingested_files")
+    _summarise(settings, result.output_for_node("ingested_files"), time.perf_counter() - started)
+    return 0
+
+
+def _summarise(settings: Settings, plan, seconds: float, started_run: bool = True) -> None:
+    """What the run did (or found nothing to do), and the warehouse's row counts."""
+    import duckdb
+
+    from pipeline.warehouse import TABLE_ORDER, count_rows
+
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
     try:
-        from pipeline.warehouse import TABLE_ORDER
-
         print(f"warehouse: {settings.warehouse_path}")
-        if plan.nothing_changed:
+        if not started_run:
+            print(f"  {plan.files_seen} files, none new, changed or deleted since the last run: "
+                  "no run started (--force runs it anyway)")
+        elif plan.nothing_changed:
             print(f"  {plan.files_seen} files, none new, changed or deleted: warehouse left as it was")
         else:
             print(f"  {plan.files_seen} files seen: {len(plan.pending)} read, {len(plan.reused)} reused unchanged, "
                   f"{len(plan.retired)} deleted since the last run")
         for table in TABLE_ORDER:
-            n = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
+            n = count_rows(con, table)
             print(f"  {table:<20} {n:>7} rows")
         rejected = con.execute("SELECT source_path, reason FROM rejected_documents ORDER BY source_path").fetchall()
         for path, reason in rejected[:20]:
@@ -90,7 +120,6 @@ def run(settings: Settings, record: bool = False) -> int:
         con.close()
     print(f"exports: {settings.exports_dir}")
     print(f"done in {seconds:.1f} s")
-    return 0
 
 
 def add_analyst_commands(sub) -> None:
@@ -170,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--record", action="store_true",
                        help="record the run in DAGSTER_HOME so the UI lists it (slower: every event is "
                             "committed to Dagster's SQLite storage)")
+    p_run.add_argument("--force", action="store_true",
+                       help="start a run even when no input file changed since the last one")
     p_dev = sub.add_parser("dev", help="open the Dagster UI on 127.0.0.1 (offline, telemetry off)")
     p_dev.add_argument("--port", default="3000")
     add_analyst_commands(sub)
@@ -184,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
                                 "-h", "127.0.0.1", "-p", args.port], cwd=PROJECT_ROOT)
     if args.command == "run":
         settings = Settings.from_env().with_overrides(args.input, args.warehouse, args.exports)
-        return run(settings, record=args.record)
+        return run(settings, record=args.record, force=args.force)
     return 2
 
 

@@ -5,7 +5,7 @@ import dagster as dg
 
 from pipeline.asset_checks import WAREHOUSE_CHECKS
 from pipeline.assets import ALL_ASSETS, ALL_CHECKS, SummitSettings
-from pipeline.sensors import build_input_sensor
+from pipeline.sensors import build_input_sensor, build_nightly_schedule
 from pipeline.settings import Settings
 
 JOB_NAME = "summit_etl_job"
@@ -22,7 +22,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
         assets=ALL_ASSETS,
         asset_checks=[*ALL_CHECKS, *WAREHOUSE_CHECKS],
         jobs=[job],
-        schedules=[dg.ScheduleDefinition(name=SCHEDULE_NAME, job=job, cron_schedule="0 2 * * *")],
+        schedules=[build_nightly_schedule(job, SCHEDULE_NAME)],
         sensors=[build_input_sensor(JOB_NAME)],
         resources={
             "settings": SummitSettings(

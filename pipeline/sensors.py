@@ -1,4 +1,5 @@
-"""A sensor on the input folder: launch the job when input files are added, changed or removed.
+"""Automation: a sensor on the input folder (launch the job when input files are added,
+changed or removed) and the nightly schedule (which skips a night when nothing changed).
 
 The folder's state is every input file's ``relative path -> (size, mtime_ns)`` (the same files
 the ingest asset reads: ``.html``, ``.htm``, ``.xhtml``, ``.txt``, recursively). The cursor keeps
@@ -32,8 +33,9 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipeline import stages
 from pipeline.assets import SummitSettings
-from pipeline.ingest import iter_inputs
+from pipeline.ingest import InputFolderError, iter_inputs
 
 SENSOR_NAME = "summit_input_sensor"
 MIN_INTERVAL_SECONDS = 30
@@ -170,3 +172,26 @@ def build_input_sensor(job_name: str) -> dg.SensorDefinition:
         return dg.SensorResult(run_requests=[request], cursor=cursor)
 
     return summit_input_sensor
+
+
+def build_nightly_schedule(job: dg.UnresolvedAssetJobDefinition, name: str,
+                           cron: str = "0 2 * * *") -> dg.ScheduleDefinition:
+    """The nightly run of ``job``. A night when no input file was added, changed or deleted
+    since the published warehouse was built (and its exports are all there) is skipped with
+    that reason, instead of launching a run that would leave everything as it is."""
+
+    @dg.schedule(name=name, job=job, cron_schedule=cron,
+                 description="Every night at 02:00: the whole job, unless no input file changed "
+                             "since the last run (the tick is then skipped, with the reason).")
+    def nightly(context: dg.ScheduleEvaluationContext, settings: SummitSettings):
+        try:
+            plan = stages.look_ahead(Path(settings.input_dir), Path(settings.warehouse_path))
+        except InputFolderError as exc:
+            return dg.SkipReason(str(exc))
+        if stages.nothing_to_do(plan, Path(settings.exports_dir)):
+            return dg.SkipReason(f"no change in {settings.input_dir} ({plan.files_seen} files) since the "
+                                 "last run: the warehouse and its exports are current")
+        return dg.RunRequest(tags={"summit_etl/trigger": "nightly", "summit_etl/to_read": str(len(plan.pending)),
+                                   "summit_etl/retired": str(len(plan.retired))})
+
+    return nightly

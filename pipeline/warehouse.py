@@ -146,6 +146,12 @@ def export_parquet(warehouse: Path, out_dir: Path, fmt: str = "parquet") -> list
     return written
 
 
+def exports_current(out_dir: Path) -> bool:
+    """Whether ``out_dir`` holds a Parquet export of every table (a run that changed nothing
+    leaves them as they are; a missing one is written again)."""
+    return all((Path(out_dir) / f"{table}.parquet").exists() for table in TABLE_ORDER)
+
+
 def _reader(published: str | Path | None) -> duckdb.DuckDBPyConnection:
     """A private in-memory DuckDB with the writer's configuration (its memory limit) and the
     published warehouse, if given, attached read-only as ``published``.

@@ -101,6 +101,66 @@ def test_unchanged_rerun_changes_nothing_and_parses_nothing(first, tmp_path):
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # not even rewritten
 
 
+def test_cli_starts_no_run_when_nothing_changed(first, tmp_path, capsys, monkeypatch):
+    """``summit-etl run`` looks at the plan before Dagster starts: nothing changed and every
+    export there means no run (the warehouse file is not even opened for writing); a missing
+    export, a new file or ``--force`` means a run."""
+    from pipeline import cli
+
+    inp, warehouse, snap = fresh_copy(first, tmp_path)
+    exports = warehouse.parent / "exports"
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    args = ["run", "--input", str(inp), "--warehouse", str(warehouse), "--exports", str(exports)]
+    before = warehouse.stat()
+    capsys.readouterr()
+
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    assert "none new, changed or deleted since the last run: no run started" in out
+    assert f"quotes {len(snap['quotes']):>7} rows".split() == [l for l in out.splitlines() if "quotes" in l][0].split()
+    after = warehouse.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+    assert cli.main([*args, "--force"]) == 0
+    assert "warehouse left as it was" in capsys.readouterr().out
+    assert snapshot(warehouse) == snap
+
+    (exports / "quotes.parquet").unlink()
+    assert cli.main(args) == 0
+    assert "warehouse left as it was" in capsys.readouterr().out and (exports / "quotes.parquet").exists()
+
+    extra = sorted(p.name for p in FIXTURES.iterdir())[6]
+    shutil.copy(FIXTURES / extra, inp / extra)
+    assert cli.main(args) == 0
+    assert "1 read" in capsys.readouterr().out
+    assert len(snapshot(warehouse)["documents"]) == len(snap["documents"]) + 1
+
+
+def test_nightly_schedule_skips_a_night_when_nothing_changed(first, tmp_path):
+    from pipeline.definitions import JOB_NAME, SCHEDULE_NAME, build_definitions
+    from pipeline.settings import Settings
+
+    inp, warehouse, snap = fresh_copy(first, tmp_path)
+    exports = warehouse.parent / "exports"
+    schedule = build_definitions(Settings(inp, warehouse, exports)).resolve_schedule_def(SCHEDULE_NAME)
+    settings = SummitSettings(input_dir=str(inp), warehouse_path=str(warehouse), exports_dir=str(exports))
+
+    def tick():
+        with dg.build_schedule_context(resources={"settings": settings}) as context:
+            return schedule.evaluate_tick(context)
+
+    quiet = tick()
+    assert not quiet.run_requests and "no change in" in quiet.skip_message
+    (inp / sorted(p.name for p in inp.iterdir())[0]).unlink()
+    busy = tick()
+    assert [r.tags["summit_etl/retired"] for r in busy.run_requests] == ["1"]
+    assert busy.run_requests[0].job_name in (None, JOB_NAME)
+    missing = SummitSettings(input_dir=str(tmp_path / "missing"), warehouse_path=str(warehouse),
+                             exports_dir=str(exports))
+    with dg.build_schedule_context(resources={"settings": missing}) as context:
+        assert "does not exist" in schedule.evaluate_tick(context).skip_message
+
+
 def test_touched_file_is_reused_by_content_hash(first, tmp_path):
     inp, warehouse, snap = fresh_copy(first, tmp_path)
     for path in inp.iterdir():
