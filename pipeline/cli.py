@@ -58,7 +58,7 @@ def run(settings: Settings, record: bool = False, force: bool = False) -> int:
     if ahead is not None and not force and stages.nothing_to_do(ahead, settings.exports_dir):
         _summarise(settings, ahead, time.perf_counter() - started, started_run=False)
         return 0
-    if ahead is not None and len(ahead.pending) >= stages.PARALLEL_FROM:
+    if ahead is not None and stages.workers_for(len(ahead.pending)) > 1:
         stages.start_workers()
     try:
         return _run_job(settings, record, started)

@@ -169,7 +169,9 @@ def _batches(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _workers(n_items: int) -> int:
+def workers_for(n_items: int) -> int:
+    """Worker processes for ``n_items`` files or pages: one (this process) below PARALLEL_FROM,
+    else ``SUMMIT_ETL_WORKERS`` or every core."""
     configured = int(os.environ.get("SUMMIT_ETL_WORKERS", "0") or 0)
     if n_items < PARALLEL_FROM:
         return 1
@@ -245,7 +247,7 @@ _POOL: WorkerPool | None = None  # the process's pool, kept from the clean stage
 def start_workers(workers: int | None = None) -> WorkerPool:
     """The process's worker pool, made (and warming up) now if there is none of that size."""
     global _POOL
-    workers = workers or _workers(PARALLEL_FROM)
+    workers = workers or workers_for(PARALLEL_FROM)
     if _POOL is not None and _POOL.workers != workers:
         stop_workers()
     if _POOL is None:
@@ -366,7 +368,7 @@ class CleanResult:
 def clean_stage(plan: Plan, workers: int | None = None) -> CleanResult:
     staging = Path(plan.staging)
     staging.mkdir(parents=True, exist_ok=True)
-    workers = workers or _workers(len(plan.pending))
+    workers = workers or workers_for(len(plan.pending))
     jobs = [(plan.root, rels, str(staging / f"clean-{i:05d}.parquet"))
             for i, rels in enumerate(_batches(plan.pending, batch_size(len(plan.pending), workers)))]
     out = CleanResult([], [], [], list(plan.rejected_again), {})
@@ -429,7 +431,7 @@ def extract_stage(clean_batches: list[str], today: date | None = None, workers: 
     n_pages = sum(pq.ParquetFile(f).metadata.num_rows for f in clean_batches)
     total = ExtractResult([j[1] for j in jobs], 0, 0, 0, [])
     try:
-        for res in run_batches(extract_batch, jobs, workers or _workers(n_pages)):
+        for res in run_batches(extract_batch, jobs, workers or workers_for(n_pages)):
             total.extracted += res.extracted
             total.quotes += res.quotes
             total.statistics += res.statistics
