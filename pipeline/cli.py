@@ -6,8 +6,12 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.settings import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from pipeline.stages import Plan
 
 # Telemetry off; one run at a time (the schedule and the sensor may both fire: runs queue up
 # instead of racing for the warehouse); one step at a time in the DuckDB writer pool.
@@ -91,7 +95,7 @@ def _run_job(settings: Settings, record: bool, started: float) -> int:
     return 0
 
 
-def _summarise(settings: Settings, plan, seconds: float, started_run: bool = True) -> None:
+def _summarise(settings: Settings, plan: "Plan", seconds: float, started_run: bool = True) -> None:
     """What the run did (or found nothing to do), and the warehouse's row counts."""
     import duckdb
 
