@@ -224,18 +224,13 @@ class WorkerPool:
         import pickle
         import tempfile
         from concurrent.futures import as_completed
-        from concurrent.futures.process import BrokenProcessPool
 
         with tempfile.NamedTemporaryFile(prefix="summit-etl-shared-", suffix=".pickle") as f:
             pickle.dump(shared, f, protocol=pickle.HIGHEST_PROTOCOL)
             f.flush()
-            try:
-                futures = [self._executor.submit(_with_shared, f.name, fn, job) for job in jobs]
-                for fut in as_completed(futures):
-                    yield fut.result()
-            except BrokenProcessPool:  # a worker died (killed, out of memory): the next stage gets a new pool
-                stop_workers()
-                raise
+            futures = [self._executor.submit(_with_shared, f.name, fn, job) for job in jobs]
+            for fut in as_completed(futures):
+                yield fut.result()
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
@@ -294,7 +289,13 @@ def run_batches(fn: Callable[..., Any], jobs: list[tuple[Any, ...]], workers: in
         for job in jobs:
             yield fn(*job)
         return
-    yield from start_workers(workers).map_unordered(fn, jobs, shared or {})
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        yield from start_workers(workers).map_unordered(fn, jobs, shared or {})
+    except BrokenProcessPool:  # a worker died (killed, out of memory): the next stage gets a new pool
+        stop_workers()
+        raise
 
 
 # ---------------------------------------------------------------- clean
