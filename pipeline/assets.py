@@ -27,10 +27,11 @@ class SummitSettings(dg.ConfigurableResource):
 def ingested_files(context: dg.AssetExecutionContext, settings: SummitSettings) -> stages.Plan:
     warehouse = Path(settings.warehouse_path)
     wh.acquire_writer_lock(warehouse)  # held until the exports are written (or the process ends)
-    previous = wh.read_previous(warehouse)
+    plan = stages.plan_for_run(Path(settings.input_dir), warehouse,
+                               stages.new_staging_dir(warehouse, context.run.run_id))
+    previous = plan.previous
     if previous.note:
         context.log.warning(previous.note)
-    plan = stages.plan_run(Path(settings.input_dir), stages.new_staging_dir(warehouse, context.run.run_id), previous)
     context.add_output_metadata({
         "files_seen": plan.files_seen, "to_read": len(plan.pending), "reused_unchanged": len(plan.reused),
         "rejected_unchanged": len(plan.rejected_again), "retired": len(plan.retired),

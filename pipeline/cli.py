@@ -42,9 +42,9 @@ def run(settings: Settings, record: bool = False, force: bool = False) -> int:
     writes the run into DAGSTER_HOME, where the UI shows it next to scheduled runs.
 
     Before Dagster starts, the run's plan is looked at (:func:`pipeline.stages.look_ahead`, the
-    same plan the ingest asset makes): when nothing changed no run is started (``force`` starts
-    one anyway), and when many files are to be read the worker processes start warming up
-    while Dagster loads."""
+    same plan the ingest asset makes, and hands it over to it): when nothing changed no run is
+    started (``force`` starts one anyway), and when many files are to be read the worker
+    processes start warming up while Dagster loads."""
     ensure_dagster_home()
     from pipeline import stages
     from pipeline.ingest import InputFolderError, check_input
@@ -65,7 +65,10 @@ def run(settings: Settings, record: bool = False, force: bool = False) -> int:
     if ahead is not None and stages.workers_for(len(ahead.pending)) > 1:
         stages.start_workers()
     try:
-        return _run_job(settings, record, started)
+        if ahead is None:
+            return _run_job(settings, record, started)
+        with stages.handing_over(ahead, settings.warehouse_path):
+            return _run_job(settings, record, started)
     finally:
         stages.stop_workers()
 

@@ -17,7 +17,8 @@ import os
 import shutil
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,7 @@ class PreviousRun:
     note: str | None = None  # why the previous warehouse could not be used, if it could not
     retired: list[dict[str, Any]] = field(default_factory=list)  # etl.retired so far
     runs: list[dict[str, Any]] = field(default_factory=list)  # etl.runs so far
+    mark: tuple[int, int, int] | None = None  # file_mark of the warehouse, taken before it was read
 
     @property
     def cache(self) -> str | None:
@@ -145,6 +147,16 @@ def plan_run(root: Path, staging: Path, previous: PreviousRun) -> Plan:
     return Plan(str(root), str(staging), len(paths), pending, reused, rejected_again, retired, previous)
 
 
+def file_mark(path: Path) -> tuple[int, int, int] | None:
+    """(inode, size, mtime) of a file, or None when there is none. A publish replaces the
+    warehouse by renaming a new file over it, so any publish changes the mark."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 def look_ahead(input_dir: Path, warehouse_path: Path) -> Plan:
     """The plan a run would make now, without making anything. ``summit-etl run`` and the
     nightly schedule look at it before they start a run: when nothing changed there is no
@@ -154,6 +166,43 @@ def look_ahead(input_dir: Path, warehouse_path: Path) -> Plan:
     warehouse_path = Path(warehouse_path)
     return plan_run(Path(input_dir), warehouse_path.parent / ".summit-etl-staging",
                     warehouse.read_previous(warehouse_path))
+
+
+_HANDED_OVER: tuple[str, Plan] | None = None  # (warehouse path, plan) while a run started by its maker lasts
+
+
+@contextmanager
+def handing_over(plan: Plan, warehouse_path: Path) -> Iterator[None]:
+    """While the block lasts, a run in this process for the same input folder and the same
+    published warehouse (:func:`plan_for_run`) takes ``plan`` instead of making it again: the
+    CLI starts the run a few seconds after its look-ahead read the warehouse and the folder."""
+    global _HANDED_OVER
+    _HANDED_OVER = (str(Path(warehouse_path)), plan)
+    try:
+        yield
+    finally:
+        _HANDED_OVER = None
+
+
+def plan_for_run(input_dir: Path, warehouse_path: Path, staging: Path) -> Plan:
+    """The run's plan (call it holding the writer lock, so the warehouse cannot change after).
+
+    The plan handed over by :func:`handing_over` is taken, once, if it is for this folder and
+    the warehouse file it read is still the published one (same :func:`file_mark`, taken
+    before reading) and was read without trouble. A file that changed in the seconds since is
+    treated as if it had changed just after the scan: the next run sees it. Otherwise the plan
+    is made now from the published warehouse."""
+    global _HANDED_OVER
+    handed, _HANDED_OVER = _HANDED_OVER, None
+    if handed is not None:
+        path, plan = handed
+        previous = plan.previous
+        if (path == str(Path(warehouse_path)) and plan.root == str(Path(input_dir)) and previous.note is None
+                and previous.mark == file_mark(Path(warehouse_path))):
+            return replace(plan, staging=str(staging))
+    from pipeline import warehouse
+
+    return plan_run(Path(input_dir), staging, warehouse.read_previous(Path(warehouse_path)))
 
 
 def nothing_to_do(plan: Plan, exports_dir: Path) -> bool:

@@ -178,10 +178,11 @@ def read_previous(path: Path) -> "PreviousRun":
     cannot be opened (locked by a writer, damaged, from an older layout) the run simply
     starts afresh and says why."""
     from pipeline.process import EXTRACTOR_VERSION
-    from pipeline.stages import EXTRACTED_SCHEMA, FileState, PreviousRun
+    from pipeline.stages import EXTRACTED_SCHEMA, FileState, PreviousRun, file_mark
 
     path = Path(path)
-    if not path.exists():
+    mark = file_mark(path)  # before reading: a publish after this changes it
+    if mark is None:
         return PreviousRun(None)
     try:
         con = duckdb.connect(str(path), read_only=True)
@@ -203,7 +204,7 @@ def read_previous(path: Path) -> "PreviousRun":
         return PreviousRun(None, note=f"previous warehouse has no run state ({type(exc).__name__}); full rebuild")
     finally:
         con.close()
-    return PreviousRun(str(path), files, cached, retired=retired, runs=runs)
+    return PreviousRun(str(path), files, cached, retired=retired, runs=runs, mark=mark)
 
 
 def bind_cache(previous: str | None, documents: pa.Table, staged: list[str],

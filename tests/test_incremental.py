@@ -136,6 +136,35 @@ def test_cli_starts_no_run_when_nothing_changed(first, tmp_path, capsys, monkeyp
     assert len(snapshot(warehouse)["documents"]) == len(snap["documents"]) + 1
 
 
+def test_the_run_takes_the_cli_plan_only_while_the_warehouse_it_read_is_published(first, tmp_path):
+    """The CLI hands its look-ahead plan to the run it starts (the ingest asset does not scan
+    and read the warehouse a second time), but only for the same folder and the same published
+    warehouse file, and only once; after a publish the plan is made again, and it is right."""
+    from pipeline import stages
+
+    inp, warehouse, snap = fresh_copy(first, tmp_path)
+    extra = sorted(p.name for p in FIXTURES.iterdir())[6]
+    shutil.copy(FIXTURES / extra, inp / extra)
+    ahead = stages.look_ahead(inp, warehouse)
+    assert ahead.pending == [extra] and ahead.previous.mark == stages.file_mark(warehouse)
+
+    with stages.handing_over(ahead, warehouse):
+        taken = stages.plan_for_run(inp, warehouse, tmp_path / "staging-1")
+        again = stages.plan_for_run(inp, warehouse, tmp_path / "staging-2")
+    assert taken.pending is ahead.pending and taken.staging == str(tmp_path / "staging-1")
+    assert again.pending == [extra] and again.pending is not ahead.pending  # taken once, then made anew
+
+    with stages.handing_over(ahead, warehouse):
+        other = stages.plan_for_run(FIXTURES, warehouse, tmp_path / "staging-3")
+    assert other.pending is not ahead.pending and other.files_seen == len(list(FIXTURES.iterdir()))
+
+    run(inp, warehouse)  # publishes a new warehouse file: the look-ahead is out of date
+    with stages.handing_over(ahead, warehouse):
+        fresh = stages.plan_for_run(inp, warehouse, tmp_path / "staging-4")
+    assert fresh.pending == [] and fresh.nothing_changed
+    assert len(snapshot(warehouse)["documents"]) == len(snap["documents"]) + 1
+
+
 def test_nightly_schedule_skips_a_night_when_nothing_changed(first, tmp_path):
     from pipeline.definitions import JOB_NAME, SCHEDULE_NAME, build_definitions
     from pipeline.settings import Settings
