@@ -579,10 +579,11 @@ def normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run_
 
     failed = {r.source_path for r in extract.rejected}
     docs = [d for d in current_documents(clean, plan) if d.source_path not in failed]
+    article_ids = {d.source_path: article_id_for(d.source_path) for d in docs}
     lists, bound = warehouse.bind_cache(
         plan.previous.cache,
         pa.table({"source_path": [d.source_path for d in docs],
-                  "article_id": [article_id_for(d.source_path) for d in docs],
+                  "article_id": [article_ids[d.source_path] for d in docs],
                   "sha256": [d.sha256 for d in docs], "format": [d.format for d in docs]}),
         extract.batches, Path(plan.staging))
     gathered = gather_rows(docs, bound)
@@ -594,7 +595,7 @@ def normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run_
     rejected = clean.rejected + extract.rejected
     tables["documents"] = pl.DataFrame(
         [{"source_path": d.source_path, "sha256": d.sha256, "size_bytes": d.size_bytes, "encoding": d.encoding,
-          "format": d.format, "article_id": article_id_for(d.source_path)} for d in kept],
+          "format": d.format, "article_id": article_ids[d.source_path]} for d in kept],
         schema={"source_path": pl.Utf8, "sha256": pl.Utf8, "size_bytes": pl.Int64, "encoding": pl.Utf8,
                 "format": pl.Utf8, "article_id": pl.Utf8})
     tables["rejected_documents"] = pl.DataFrame(
@@ -605,7 +606,7 @@ def normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run_
     previous = plan.previous.files
     files = [{"source_path": d.source_path, "file_size": d.file_size, "mtime_ns": d.mtime_ns, "sha256": d.sha256,
               "format": d.format, "status": "document", "reason": None, "detail": None,
-              "article_id": article_id_for(d.source_path), "seen_at": now} for d in kept]
+              "article_id": article_ids[d.source_path], "seen_at": now} for d in kept]
     for r in rejected:
         size, mtime = clean.file_facts.get(r.source_path, (None, None))
         old = previous.get(r.source_path)
