@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -65,9 +66,7 @@ def run(settings: Settings, record: bool = False, force: bool = False) -> int:
     if ahead is not None and stages.workers_for(len(ahead.pending)) > 1:
         stages.start_workers()
     try:
-        if ahead is None:
-            return _run_job(settings, record, started)
-        with stages.handing_over(ahead, settings.warehouse_path):
+        with stages.handing_over(ahead, settings.warehouse_path) if ahead else contextlib.nullcontext():
             return _run_job(settings, record, started)
     finally:
         stages.stop_workers()

@@ -165,6 +165,25 @@ def test_the_run_takes_the_cli_plan_only_while_the_warehouse_it_read_is_publishe
     assert len(snapshot(warehouse)["documents"]) == len(snap["documents"]) + 1
 
 
+def test_cli_run_reads_the_warehouse_record_once(first, tmp_path, monkeypatch):
+    """``summit-etl run`` with a new file: the look-ahead reads the published warehouse's record
+    and the run it starts takes that plan, so the record is read once, and the new file lands."""
+    from pipeline import cli
+    from pipeline import warehouse as wh
+
+    inp, warehouse, snap = fresh_copy(first, tmp_path)
+    extra = sorted(p.name for p in FIXTURES.iterdir())[6]
+    shutil.copy(FIXTURES / extra, inp / extra)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    reads = []
+    real = wh.read_previous
+    monkeypatch.setattr(wh, "read_previous", lambda path: reads.append(path) or real(path))
+    assert cli.main(["run", "--input", str(inp), "--warehouse", str(warehouse),
+                     "--exports", str(warehouse.parent / "exports")]) == 0
+    assert len(reads) == 1
+    assert len(snapshot(warehouse)["documents"]) == len(snap["documents"]) + 1
+
+
 def test_nightly_schedule_skips_a_night_when_nothing_changed(first, tmp_path):
     from pipeline.definitions import JOB_NAME, SCHEDULE_NAME, build_definitions
     from pipeline.settings import Settings
