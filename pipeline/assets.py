@@ -135,7 +135,7 @@ def parquet_exports(context: dg.AssetExecutionContext, settings: SummitSettings,
     out = Path(settings.exports_dir)
     try:
         if normalised_tables.nothing_changed and wh.exports_current(out):
-            written = [out / f"{table}.parquet" for table in wh.TABLE_ORDER]  # the warehouse was not rewritten
+            written = wh.export_paths(out)  # the warehouse was not rewritten
         else:
             written = wh.export_parquet(Path(settings.warehouse_path), out)
     finally:

@@ -157,15 +157,15 @@ def file_mark(path: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def look_ahead(input_dir: Path, warehouse_path: Path) -> Plan:
-    """The plan a run would make now, without making anything. ``summit-etl run`` and the
-    nightly schedule look at it before they start a run: when nothing changed there is no
-    run, and when many files are to be read the workers can warm up at once."""
+def look_ahead(input_dir: Path, warehouse_path: Path, staging: Path | None = None) -> Plan:
+    """The plan a run would make now (into ``staging``, by default the staging base, where
+    nothing is made by planning), from the published warehouse's record. ``summit-etl run``
+    and the nightly schedule look at it before they start a run: when nothing changed there
+    is no run, and when many files are to be read the workers can warm up at once."""
     from pipeline import warehouse
 
-    warehouse_path = Path(warehouse_path)
-    return plan_run(Path(input_dir), warehouse_path.parent / ".summit-etl-staging",
-                    warehouse.read_previous(warehouse_path))
+    return plan_run(Path(input_dir), staging or staging_base(Path(warehouse_path)),
+                    warehouse.read_previous(Path(warehouse_path)))
 
 
 _HANDED_OVER: tuple[str, Plan] | None = None  # (warehouse path, plan) while a run started by its maker lasts
@@ -200,9 +200,7 @@ def plan_for_run(input_dir: Path, warehouse_path: Path, staging: Path) -> Plan:
         if (path == str(Path(warehouse_path)) and plan.root == str(Path(input_dir)) and previous.note is None
                 and previous.mark == file_mark(Path(warehouse_path))):
             return replace(plan, staging=str(staging))
-    from pipeline import warehouse
-
-    return plan_run(Path(input_dir), staging, warehouse.read_previous(Path(warehouse_path)))
+    return look_ahead(input_dir, warehouse_path, staging)
 
 
 def nothing_to_do(plan: Plan, exports_dir: Path) -> bool:
@@ -553,9 +551,14 @@ def stage_tables(tables: dict[str, Any], staging: Path) -> tuple[dict[str, str],
     return paths, counts
 
 
+def staging_base(warehouse: Path) -> Path:
+    """The folder beside the warehouse that holds each run's staging folder."""
+    return Path(warehouse).parent / ".summit-etl-staging"
+
+
 def new_staging_dir(warehouse: Path, run_id: str) -> Path:
     """A fresh staging folder for this run; leftovers of crashed runs are removed."""
-    base = Path(warehouse).parent / ".summit-etl-staging"
+    base = staging_base(warehouse)
     if base.exists():
         for old in base.iterdir():
             if old.name != run_id:

@@ -120,6 +120,11 @@ def publish(tables: dict[str, pl.DataFrame], path: Path) -> dict[str, int]:
     return counts
 
 
+def export_paths(out_dir: Path, fmt: str = "parquet") -> list[Path]:
+    """Where the export of every table goes (``<table>.<fmt>``), in TABLE_ORDER."""
+    return [Path(out_dir) / f"{table}.{fmt}" for table in TABLE_ORDER]
+
+
 def export_parquet(warehouse: Path, out_dir: Path, fmt: str = "parquet") -> list[Path]:
     """Write every table of the published warehouse to ``out_dir`` (Parquet zstd or CSV)."""
     out_dir = Path(out_dir)
@@ -128,8 +133,7 @@ def export_parquet(warehouse: Path, out_dir: Path, fmt: str = "parquet") -> list
     con = _reader(warehouse)
     try:
         con.execute("USE published")
-        for table in TABLE_ORDER:
-            target = out_dir / f"{table}.{fmt}"
+        for table, target in zip(TABLE_ORDER, export_paths(out_dir, fmt)):
             tmp = target.with_name(f".{target.name}.tmp")
             # the articles are stored unordered: keeping their stored order would buffer 100k
             # bodies (beyond the memory limit once the table has been updated in place)
@@ -149,7 +153,7 @@ def export_parquet(warehouse: Path, out_dir: Path, fmt: str = "parquet") -> list
 def exports_current(out_dir: Path) -> bool:
     """Whether ``out_dir`` holds a Parquet export of every table (a run that changed nothing
     leaves them as they are; a missing one is written again)."""
-    return all((Path(out_dir) / f"{table}.parquet").exists() for table in TABLE_ORDER)
+    return all(p.exists() for p in export_paths(out_dir))
 
 
 def _reader(published: str | Path | None) -> duckdb.DuckDBPyConnection:
