@@ -107,6 +107,21 @@ def _detach(con: duckdb.DuckDBPyConnection, name: str, frame: Any) -> None:
         con.unregister(name)
 
 
+def _view_staged_extracted(con: duckdb.DuckDBPyConnection, staged: list[str]) -> None:
+    """This run's staged extractions (the files of ``staged`` that exist) as ``staged_extracted``,
+    with the file and row each came from (``filename``, ``file_row_number``: which copy of a
+    content the SQL keeps)."""
+    from pipeline.stages import EXTRACTED_SCHEMA
+
+    files = [str(f) for f in staged if Path(f).exists()]
+    if files:
+        con.read_parquet(files, filename=True, file_row_number=True).create_view("staged_extracted")
+    else:
+        empty = EXTRACTED_SCHEMA.empty_table()
+        con.register("staged_extracted", empty.append_column("filename", pa.array([], pa.string()))
+                     .append_column("file_row_number", pa.array([], pa.int64())))
+
+
 def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
     quoted = ".".join(f'"{part}"' for part in table.split("."))  # table names are ours, never input
     return con.execute(f"SELECT count(*) FROM {quoted}").fetchall()[0][0]
@@ -227,13 +242,7 @@ def bind_cache(previous: str | None, documents: pa.Table, staged: list[str],
     con = _reader(previous)
     try:
         con.register("documents_frame", documents)
-        files = [str(f) for f in staged if Path(f).exists()]
-        if files:
-            con.read_parquet(files, filename=True, file_row_number=True).create_view("staged_extracted")
-        else:
-            empty = EXTRACTED_SCHEMA.empty_table()
-            con.register("staged_extracted", empty.append_column("filename", pa.array([], pa.string()))
-                         .append_column("file_row_number", pa.array([], pa.int64())))
+        _view_staged_extracted(con, staged)
         if previous:
             con.sql("SELECT * FROM published.etl.extracted WHERE extractor_version = ?",
                     params=[EXTRACTOR_VERSION]).create_view("previous_extracted")
@@ -269,20 +278,17 @@ def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str]
     (DuckDB neither decompresses nor rewrites them) and only this run's staged rows are added;
     the articles are updated in place the same way (:data:`KEPT_IN_PLACE`); everything else is
     replaced."""
-    from pipeline.stages import EXTRACTED_SCHEMA
-
     counts: dict[str, int] = {}
     with building(path, start_from=previous) as con:
         current = sql_digests()
         if previous:
             _prune_copy(con, current)
         _attach(con, "documents_frame", tables["documents"])
-        staged = [f for f in extracted_batches if Path(f).exists()] or EXTRACTED_SCHEMA.empty_table()
-        _attach(con, "staged_extracted", staged)
+        _view_staged_extracted(con, extracted_batches)
         try:
             con.execute(sql_for("etl.extracted")).fetchall()
         finally:
-            _detach(con, "staged_extracted", staged)
+            con.execute("DROP VIEW IF EXISTS staged_extracted")  # a view or a registered empty table
             _detach(con, "documents_frame", tables["documents"])
         counts["etl.extracted"] = count_rows(con, "etl.extracted")
         for table in (*TABLE_ORDER, *ETL_TABLES):

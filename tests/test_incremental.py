@@ -292,11 +292,13 @@ def test_identical_new_files_each_get_the_rows_once(first, tmp_path):
             "FROM documents d WHERE d.sha256 = (SELECT sha256 FROM documents WHERE source_path = ?)",
             [source.name]).fetchall())
         ids = con.execute("SELECT count(*) = count(DISTINCT quote_id) FROM quotes").fetchall()[0][0]
+        cache = con.execute("SELECT count(*), count(DISTINCT (sha256, format)) FROM etl.extracted").fetchall()[0]
     finally:
         con.close()
     assert set(counts) == {f"copy-{c}{extra.suffix}" for c in "abc"}
     assert counts[source.name] > 0 and len(set(counts.values())) == 1
     assert ids
+    assert cache[0] == cache[1]  # the two copies staged in one run were cached once
 
 
 def test_new_file_is_processed_alone(first, tmp_path):
