@@ -107,7 +107,9 @@ def syndication(articles: list[dict[str, Any]],
 # ---------------------------------------------------------------- people
 def _people(rows: list[ArticleRows]) -> tuple[pl.DataFrame, dict[tuple[str, int], str]]:
     local = [p for r in rows for p in r.people]
-    full = {fold(p["name"]) for p in local if len(fold(p["name"]).split()) >= 2}
+    # (a corpus names the same people again and again: each distinct name is folded once)
+    folded = {name: fold(name) for name in {p["name"] for p in local}}
+    full = {f for f in folded.values() if len(f.split()) >= 2}
     ends: dict[str, set[str]] = defaultdict(set)
     for name in full:
         toks = name.split()
@@ -124,13 +126,13 @@ def _people(rows: list[ArticleRows]) -> tuple[pl.DataFrame, dict[tuple[str, int]
             for k in range(2, len(toks)):
                 ends_of.setdefault(toks[-k:], name)
                 ends_of.setdefault(toks[:k], name)
-    for name in {fold(p["name"]) for p in local} - full:
+    for name in set(folded.values()) - full:
         cands = {canonical[n] for n in ends.get(name, ())}
         canonical[name] = cands.pop() if len(cands) == 1 else name
 
     by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for p in local:
-        by_key[canonical[fold(p["name"])]].append(p)
+        by_key[canonical[folded[p["name"]]]].append(p)
     out, mapping = [], {}
     for key, group in by_key.items():
         names = Counter(p["name"] for p in group)
