@@ -2,8 +2,9 @@
 
 Every entry of :data:`pipeline.checks.CHECKS` becomes an asset check on the asset keyed by its
 table's name (``quotes_offsets_match_body`` on ``quotes``, …). They run together in one step
-(``@multi_asset_check``) on one read-only connection to ``settings.warehouse_path``, closed as
-soon as the checks are done: 24 separate check ops cost more in Dagster overhead (≈0.25 s each)
+(``@multi_asset_check``) on one read-only connection to ``settings.warehouse_path``
+(:func:`pipeline.warehouse.open_published`, within the writer's memory limit), closed as soon as
+the checks are done: 24 separate check ops cost more in Dagster overhead (≈0.25 s each)
 than the queries themselves.
 
 Structural checks (keys, references, offsets, finite values, files accounted for) are blocking
@@ -13,9 +14,9 @@ non-blocking warnings. Each result carries the failing count and a few example r
 The UI can run any subset of the checks.
 """
 import dagster as dg
-import duckdb
 
 from pipeline import checks
+from pipeline import warehouse as wh
 from pipeline.assets import SummitSettings
 
 CHECK_OP_NAME = "warehouse_checks"
@@ -63,7 +64,7 @@ SPECS = [
 def warehouse_checks(context: dg.AssetCheckExecutionContext, settings: SummitSettings):
     selected = context.selected_asset_check_keys
     todo = [c for c in checks.CHECKS if _key(c) in selected]
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    con = wh.open_published(settings.warehouse_path)
     try:
         outcomes = [(c, c.run(con)) for c in todo]
     finally:
