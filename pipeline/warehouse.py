@@ -93,15 +93,14 @@ def load_table(con: duckdb.DuckDBPyConnection, table: str, frame: Any) -> int:
 
 
 def _attach(con: duckdb.DuckDBPyConnection, name: str, frame: Any) -> None:
-    if isinstance(frame, (str, Path, list)):
-        files = [str(f) for f in frame] if isinstance(frame, list) else str(frame)
-        con.read_parquet(files, union_by_name=True).create_view(name, replace=True)
+    if isinstance(frame, (str, Path)):
+        con.read_parquet(str(frame)).create_view(name, replace=True)
     else:
         con.register(name, frame.to_arrow() if isinstance(frame, pl.DataFrame) else frame)
 
 
 def _detach(con: duckdb.DuckDBPyConnection, name: str, frame: Any) -> None:
-    if isinstance(frame, (str, Path, list)):
+    if isinstance(frame, (str, Path)):
         con.execute(f'DROP VIEW IF EXISTS "{name}"')  # the name is ours, never input
     else:
         con.unregister(name)
