@@ -1,6 +1,4 @@
-import sys
-
-from pipeline.cli import main
+from pipeline.cli import entry
 
 if __name__ == "__main__":  # spawned worker processes import this module too
-    sys.exit(main())
+    entry()

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
+import logging
 import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from pipeline.settings import PROJECT_ROOT, Settings
 
@@ -37,7 +39,7 @@ def ensure_dagster_home() -> Path:
     return home
 
 
-def run(settings: Settings, record: bool = False, force: bool = False) -> int:
+def run(settings: Settings, record: bool = False, force: bool = False, owns_process: bool = False) -> int:
     """One run of the job. By default on an ephemeral Dagster instance (the run's events stay in
     memory: the warehouse, its etl.runs log and the exports are the record); ``record=True``
     writes the run into DAGSTER_HOME, where the UI shows it next to scheduled runs.
@@ -45,7 +47,10 @@ def run(settings: Settings, record: bool = False, force: bool = False) -> int:
     Before Dagster starts, the run's plan is looked at (:func:`pipeline.stages.look_ahead`, the
     same plan the ingest asset makes, and hands it over to it): when nothing changed no run is
     started (``force`` starts one anyway), and when many files are to be read the worker
-    processes start warming up while Dagster loads."""
+    processes start warming up while Dagster loads.
+
+    ``owns_process`` (the console script, :func:`entry`): the objects built before the job
+    starts live until the process ends, so they are moved out of the garbage collector's way."""
     ensure_dagster_home()
     from pipeline import stages
     from pipeline.ingest import InputFolderError, check_input
@@ -67,12 +72,12 @@ def run(settings: Settings, record: bool = False, force: bool = False) -> int:
         stages.start_workers()
     try:
         with stages.handing_over(ahead, settings.warehouse_path) if ahead else contextlib.nullcontext():
-            return _run_job(settings, record, started)
+            return _run_job(settings, record, started, owns_process)
     finally:
         stages.stop_workers()
 
 
-def _run_job(settings: Settings, record: bool, started: float) -> int:
+def _run_job(settings: Settings, record: bool, started: float, owns_process: bool = False) -> int:
     import dagster as dg
 
     from pipeline.definitions import JOB_NAME, build_definitions
@@ -80,6 +85,10 @@ def _run_job(settings: Settings, record: bool, started: float) -> int:
 
     defs = build_definitions(settings)
     job = defs.resolve_job_def(JOB_NAME)
+    if owns_process:
+        # Dagster's modules and the definitions (a few hundred thousand objects) are never
+        # garbage; frozen, every full collection of the run skips them (~0.35 s of a small run).
+        gc.freeze()
     try:
         with (dg.DagsterInstance.get() if record else dg.DagsterInstance.ephemeral()) as instance:
             result = job.execute_in_process(
@@ -195,7 +204,7 @@ def query_command(args: argparse.Namespace) -> int:
 ANALYST_COMMANDS = {"export": export_command, "query": query_command}
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, owns_process: bool = False) -> int:
     parser = argparse.ArgumentParser(prog="summit-etl", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     p_run = sub.add_parser("run", help="run the whole pipeline once, in-process")
@@ -221,9 +230,35 @@ def main(argv: list[str] | None = None) -> int:
                                 "-h", "127.0.0.1", "-p", args.port], cwd=PROJECT_ROOT)
     if args.command == "run":
         settings = Settings.from_env().with_overrides(args.input, args.warehouse, args.exports)
-        return run(settings, record=args.record, force=args.force)
+        return run(settings, record=args.record, force=args.force, owns_process=owns_process)
     return 2
 
 
+def entry() -> NoReturn:
+    """The ``summit-etl`` console script and ``python -m pipeline``: :func:`main`, then leave
+    without tearing the heap down. Every file, connection and worker is closed by then; what
+    is left is Python's last collection over every Dagster object (0.4-0.7 s, a tenth of a
+    small incremental run), which the process gains nothing from."""
+    try:
+        code = main(owns_process=True)
+    except SystemExit as exc:  # argparse's usage errors and --help
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+    except KeyboardInterrupt:
+        print("summit-etl: interrupted", file=sys.stderr)
+        code = 130
+    except BaseException:  # a bug: its traceback, as Python would print it
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (| head) or stream
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

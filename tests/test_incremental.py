@@ -136,6 +136,30 @@ def test_cli_starts_no_run_when_nothing_changed(first, tmp_path, capsys, monkeyp
     assert len(snapshot(warehouse)["documents"]) == len(snap["documents"]) + 1
 
 
+def test_the_console_script_reports_and_exits_with_the_runs_code(first, tmp_path):
+    """``python -m pipeline`` (what ``summit-etl`` runs) leaves through ``os._exit`` after a
+    frozen heap: its summary still reaches the pipe whole, the exit code is the run's, a usage
+    error is 2, and nothing is printed about objects left at exit."""
+    inp, warehouse, snap = fresh_copy(first, tmp_path)
+    extra = sorted(p.name for p in FIXTURES.iterdir())[6]
+    shutil.copy(FIXTURES / extra, inp / extra)
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home")}
+    cmd = [sys.executable, "-m", "pipeline", "run", "--input", str(inp), "--warehouse", str(warehouse),
+           "--exports", str(warehouse.parent / "exports")]
+    proc = subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "1 read" in proc.stdout and proc.stdout.rstrip().splitlines()[-1].startswith("done in")
+    assert "leaked" not in proc.stderr and "Traceback" not in proc.stderr
+    assert len(snapshot(warehouse)["documents"]) == len(snap["documents"]) + 1
+
+    missing = subprocess.run([*cmd[:4], "--input", str(tmp_path / "no-such-folder"), *cmd[6:]],
+                             cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert missing.returncode == 2 and "no-such-folder" in missing.stderr
+    usage = subprocess.run([sys.executable, "-m", "pipeline", "nonsense"], cwd=PROJECT_ROOT, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert usage.returncode == 2 and "invalid choice" in usage.stderr
+
+
 def test_the_run_takes_the_cli_plan_only_while_the_warehouse_it_read_is_published(first, tmp_path):
     """The CLI hands its look-ahead plan to the run it starts (the ingest asset does not scan
     and read the warehouse a second time), but only for the same folder and the same published
