@@ -8,6 +8,17 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def cache_dir() -> Path:
+    """Where derived data that is dear to rebuild and cheap to keep is cached between processes
+    (``SUMMIT_ETL_CACHE``, else ``$XDG_CACHE_HOME/summit-etl``, else ``~/.cache/summit-etl``).
+    Everything in it can be deleted at any time."""
+    env = os.environ
+    if env.get("SUMMIT_ETL_CACHE"):
+        return Path(env["SUMMIT_ETL_CACHE"])
+    base = Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else Path.home() / ".cache"
+    return base / "summit-etl"
+
+
 @dataclass(frozen=True)
 class Settings:
     input_dir: Path

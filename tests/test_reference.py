@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 
 import pycountry
@@ -259,3 +260,58 @@ def test_env_override(tmp_path, monkeypatch) -> None:
         monkeypatch.delenv(ref.ENV_VAR)
         ref.clear_cache()
     assert ref.organization("TOOT") is None
+
+
+def test_city_tables_are_cached_between_processes(tmp_path, monkeypatch) -> None:
+    """The city tables are built once and read back from the cache folder; a damaged cache
+    file is rebuilt, and a changed reference CSV gets tables of its own."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SUMMIT_ETL_CACHE", str(cache))
+    ref.clear_cache()
+    try:
+        assert ref.city_country("Dushanbe") == "TJK"
+        [written] = cache.glob("city-tables-*.json")
+        built = ref._build_city_tables()
+        assert tuple(json.loads(written.read_text(encoding="utf-8"))["tables"]) == built
+
+        # a fresh process (here: cleared memo) answers from the file without building
+        ref.clear_cache()
+        with monkeypatch.context() as m:
+            m.setattr(ref, "_build_city_tables", lambda: pytest.fail("built again despite the cache"))
+            assert ref.city_country("Dushanbe") == "TJK"
+            assert ref.city_country("Nur-Sultan") == "KAZ"
+
+        # half-written by a crash: rebuilt and rewritten
+        written.write_text('{"key": "', encoding="utf-8")
+        ref.clear_cache()
+        assert ref.city_country("Dushanbe") == "TJK"
+        assert tuple(json.loads(written.read_text(encoding="utf-8"))["tables"]) == built
+
+        # another alias in city_aliases.csv: another key, and the alias is known at once
+        refdir = tmp_path / "reference"
+        refdir.mkdir()
+        for path in ref.reference_dir().glob("*.csv"):
+            (refdir / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        with (refdir / "city_aliases.csv").open("a", encoding="utf-8") as fh:
+            fh.write("Testopolis,Dushanbe,TJK\n")
+        monkeypatch.setenv(ref.ENV_VAR, str(refdir))
+        ref.clear_cache()
+        assert ref.city_country("Testopolis") == "TJK"
+        assert [p.name for p in cache.glob("city-tables-*.json")] != [written.name]
+    finally:
+        monkeypatch.delenv(ref.ENV_VAR, raising=False)
+        monkeypatch.delenv("SUMMIT_ETL_CACHE")
+        ref.clear_cache()
+    assert ref.city_country("Testopolis") is None
+
+
+def test_city_tables_work_without_a_writable_cache(tmp_path, monkeypatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go", encoding="utf-8")
+    monkeypatch.setenv("SUMMIT_ETL_CACHE", str(blocker / "cache"))
+    ref.clear_cache()
+    try:
+        assert ref.city_country("Astana") == "KAZ"
+    finally:
+        monkeypatch.delenv("SUMMIT_ETL_CACHE")
+        ref.clear_cache()
