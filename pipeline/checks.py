@@ -187,11 +187,13 @@ def offsets(con: duckdb.DuckDBPyConnection, table: str) -> Outcome:
     """``substr(body_text, char_start + 1, char_end - char_start) = text`` for every quote or
     statistic whose article exists (a missing article is a reference failure, not this one)."""
     ident = _OFFSET_ID[table]
+    # each body's length is counted once, not once per row (it walks the whole UTF-8 body)
     bad = (f"SELECT t.{_q(ident)}, t.article_id, t.char_start, t.char_end, t.text, "
            f"substr(a.body_text, t.char_start + 1, t.char_end - t.char_start) AS body_slice "
-           f"FROM {_q(table)} AS t JOIN articles AS a USING (article_id) "
+           f"FROM {_q(table)} AS t JOIN (SELECT article_id, body_text, length(body_text) AS body_length "
+           f"FROM articles) AS a USING (article_id) "
            f"WHERE t.char_start IS NULL OR t.char_end IS NULL OR t.text IS NULL "
-           f"OR t.char_start < 0 OR t.char_end < t.char_start OR t.char_end > length(a.body_text) "
+           f"OR t.char_start < 0 OR t.char_end < t.char_start OR t.char_end > a.body_length "
            f"OR substr(a.body_text, t.char_start + 1, t.char_end - t.char_start) IS DISTINCT FROM t.text")
     n, examples = _failing(con, bad)
     return _outcome(n, examples, f"{table}: every char_start/char_end slices the article body to the text",
