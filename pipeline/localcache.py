@@ -58,9 +58,7 @@ def load_or_build(name: str, key: str, build: Callable[[], T], codec: Codec = "j
                 key_read, value = pickle.load(fh)
             if key_read == key:
                 return value
-    except FileNotFoundError:
-        pass
-    except Exception:  # noqa: BLE001 - half-written by a crash, or not ours: rebuilt below
+    except Exception:  # noqa: BLE001 - absent, half-written by a crash, or not ours: rebuilt below
         pass
     value = build()
     _store(name, key, codec, value)
