@@ -233,16 +233,40 @@ def batch_size(n_items: int, workers: int) -> int:
     return max(1, min(BATCH_SIZE, -(-n_items // workers)))
 
 
+# Two small pages of our own (one HTML, one text dump) that walk the cleaning and extraction
+# code once in a fresh worker; the names are made up.
+_WARM_UP_PAGES = (
+    ("html", """<html><head><title>Leaders gather for the G20 summit in Osaka - Example Daily</title>
+<meta property="article:published_time" content="2019-06-28T09:30:00Z"></head><body>
+<nav><a href="/">Home</a> | <a href="/world">World</a></nav><article><h1>Leaders gather in Osaka</h1>
+<p class="byline">By Jane Placeholder</p>
+<p>OSAKA (Reuters) - French President Marc Exemple arrived in Osaka on Friday for the G20 summit.</p>
+<p>"Trade must stay open," Exemple told reporters, adding that exports rose 4.5 percent to $70 billion.</p>
+<p>He held talks with German Chancellor Eva Muster on the sidelines of the summit.</p></article>
+<footer>Copyright 2019 Example Daily. All rights reserved.</footer></body></html>"""),
+    ("text", """Example Daily
+Home | World | Business
+Leaders gather in Osaka
+By Jane Placeholder
+June 28, 2019
+OSAKA (Reuters) - French President Marc Exemple arrived in Osaka on Friday for the G20 summit.
+"Trade must stay open," Exemple told reporters, adding that exports rose 4.5 percent to $70 billion.
+He held talks with German Chancellor Eva Muster on the sidelines of the summit.
+Share this article
+Copyright 2019 Example Daily. All rights reserved.
+"""),
+)
+
+
 def warm_up() -> None:
     """Load what the first page would otherwise pay for: the cleaning and extraction code, the
     language model and the city tables (about 0.1 s from the cache of :mod:`pipeline.localcache`,
-    1.2 s without it)."""
+    1.2 s without it), then clean and extract two small pages, which fills the lazily built
+    tables and patterns (the first pages of a fresh worker cost about twice the later ones)."""
     try:
-        from pipeline.clean.meta import detect_language
-        from pipeline.reference import city_country
-
-        detect_language("Leaders met on Tuesday to talk about trade and security.")
-        city_country("Brussels")
+        for fmt, text in _WARM_UP_PAGES:
+            doc = ingest.Document(f"warm-up.{fmt}", "0" * 64, len(text), "utf-8", fmt, text)
+            extract_record(clean_record(doc), None)
     except Exception:  # a page that needs what failed to load fails alone, with the reason
         pass
 
@@ -443,7 +467,7 @@ def extract_batch(clean_file: str, out: str, today: date | None) -> ExtractBatch
     """Extract every cleaned page of one staged batch; write one cache row per page to ``out``."""
     res = ExtractBatchResult()
     rows = []
-    for page in pq.read_table(clean_file).to_pylist():
+    for page in pq.ParquetFile(clean_file).read().to_pylist():  # (read_table would load pyarrow.dataset)
         try:
             extracted = extract_record(page, today)
         except Exception as exc:  # one bad file never fails a run

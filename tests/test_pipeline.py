@@ -246,3 +246,23 @@ def test_batches_leave_no_worker_idle():
     assert stages.batch_size(5, 1) == stages.BATCH_SIZE
     sizes = [len(b) for b in stages._batches(list(range(101)), stages.batch_size(101, 2))]
     assert sizes == [51, 50]
+
+
+def test_the_warm_up_pages_walk_every_extractor():
+    """A fresh worker cleans and extracts two small pages before its first batch (its first pages
+    cost about twice the later ones); both forms must reach every extractor, or the warm-up
+    warms less than it claims."""
+    from pipeline import ingest, stages
+    from pipeline.process import clean_record, extract_record
+
+    assert sorted(fmt for fmt, _ in stages._WARM_UP_PAGES) == ["html", "text"]
+    for fmt, text in stages._WARM_UP_PAGES:
+        page = clean_record(ingest.Document(f"warm-up.{fmt}", "0" * 64, len(text), "utf-8", fmt, text))
+        assert page["language"] == "en" and page["body_text"].startswith("OSAKA (Reuters)")
+        assert "Copyright" not in page["body_text"] and "Home |" not in page["body_text"]
+        rows = extract_record(page, None)
+        assert [p["name"] for p in rows.people] == ["Marc Exemple", "Eva Muster"]
+        assert [q["speaker"] for q in rows.quotes] == ["Marc Exemple"]
+        assert [s["text"] for s in rows.statistics] == ["4.5 percent", "$70 billion"]
+        assert [(s["organization"], s["city"]) for s in rows.summits] == [("G20", "Osaka")]
+        assert len(rows.meetings) == 1
