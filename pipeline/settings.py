@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -15,8 +16,12 @@ def cache_dir() -> Path:
     env = os.environ
     if env.get("SUMMIT_ETL_CACHE"):
         return Path(env["SUMMIT_ETL_CACHE"])
-    base = Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else Path.home() / ".cache"
-    return base / "summit-etl"
+    if env.get("XDG_CACHE_HOME"):
+        return Path(env["XDG_CACHE_HOME"]) / "summit-etl"
+    try:
+        return Path.home() / ".cache" / "summit-etl"
+    except (RuntimeError, KeyError):  # no home folder (a bare service account)
+        return Path(tempfile.gettempdir()) / "summit-etl-cache"
 
 
 @dataclass(frozen=True)

@@ -83,3 +83,20 @@ def test_language_identifier_from_the_cache_answers_as_the_packaged_model(cache,
         assert [meta.detect_language(t) for t in texts] == expected  # read back
     finally:
         meta._language_identifier.cache_clear()
+
+
+def test_the_cache_folder_follows_the_environment(tmp_path, monkeypatch) -> None:
+    from pathlib import Path
+
+    from pipeline.settings import cache_dir
+
+    monkeypatch.delenv("SUMMIT_ETL_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "summit-etl"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_dir() == tmp_path / "home" / ".cache" / "summit-etl"
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: (_ for _ in ()).throw(RuntimeError("no home"))))
+    assert cache_dir().name == "summit-etl-cache"  # a service account without a home folder
+    monkeypatch.setenv("SUMMIT_ETL_CACHE", str(tmp_path / "mine"))
+    assert cache_dir() == tmp_path / "mine"
