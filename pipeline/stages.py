@@ -258,14 +258,19 @@ Copyright 2019 Example Daily. All rights reserved.
 )
 
 
+def warm_up_documents() -> list[ingest.Document]:
+    """The warm-up pages as the documents ingestion would make of them."""
+    return [ingest.Document(f"warm-up.{fmt}", "0" * 64, len(text), "utf-8", fmt, text)
+            for fmt, text in _WARM_UP_PAGES]
+
+
 def warm_up() -> None:
     """Load what the first page would otherwise pay for: the cleaning and extraction code, the
     language model and the city tables (about 0.1 s from the cache of :mod:`pipeline.localcache`,
     1.2 s without it), then clean and extract two small pages, which fills the lazily built
     tables and patterns (the first pages of a fresh worker cost about twice the later ones)."""
     try:
-        for fmt, text in _WARM_UP_PAGES:
-            doc = ingest.Document(f"warm-up.{fmt}", "0" * 64, len(text), "utf-8", fmt, text)
+        for doc in warm_up_documents():
             extract_record(clean_record(doc), None)
     except Exception:  # a page that needs what failed to load fails alone, with the reason
         pass

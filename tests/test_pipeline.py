@@ -252,12 +252,12 @@ def test_the_warm_up_pages_walk_every_extractor():
     """A fresh worker cleans and extracts two small pages before its first batch (its first pages
     cost about twice the later ones); both forms must reach every extractor, or the warm-up
     warms less than it claims."""
-    from pipeline import ingest, stages
+    from pipeline import stages
     from pipeline.process import clean_record, extract_record
 
     assert sorted(fmt for fmt, _ in stages._WARM_UP_PAGES) == ["html", "text"]
-    for fmt, text in stages._WARM_UP_PAGES:
-        page = clean_record(ingest.Document(f"warm-up.{fmt}", "0" * 64, len(text), "utf-8", fmt, text))
+    for doc in stages.warm_up_documents():
+        page = clean_record(doc)
         assert page["language"] == "en" and page["body_text"].startswith("OSAKA (Reuters)")
         assert "Copyright" not in page["body_text"] and "Home |" not in page["body_text"]
         rows = extract_record(page, None)
