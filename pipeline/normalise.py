@@ -13,18 +13,17 @@
 from __future__ import annotations
 
 import hashlib
-from array import array
 from collections import Counter, defaultdict
 from datetime import date
 from typing import Any, Iterable
 
+import numpy as np
 import polars as pl
-import pyarrow as pa
 
 from pipeline import reference
 from pipeline.extract.people import fold
 from pipeline.extract.summits import summit_name
-from pipeline.process import ArticleRows, shingle_bytes, shingles_from_bytes
+from pipeline.process import ArticleRows, shingle_bytes
 
 
 def _id(prefix: str, *parts: Any) -> str:
@@ -70,14 +69,10 @@ def syndication(articles: list[dict[str, Any]],
     order = sorted(articles, key=lambda a: (a["published_date"] or date.max, -sizes.get(a["article_id"], 0),
                                             a["source_path"]))
     ids = [a["article_id"] for a in order]
-    all_sh, ranks = array("I"), array("i")
-    for rank, a in enumerate(order):
-        mine = shingles_from_bytes(packed.get(a["article_id"]))
-        all_sh.extend(mine)
-        ranks.extend(array("i", [rank]) * len(mine))
+    blobs = [packed.get(aid) or b"" for aid in ids]  # each article's passages, then the next's
     frame = pl.DataFrame({
-        "r": pl.from_arrow(pa.Array.from_buffers(pa.int32(), len(ranks), [None, pa.py_buffer(ranks)])),
-        "s": pl.from_arrow(pa.Array.from_buffers(pa.uint32(), len(all_sh), [None, pa.py_buffer(all_sh)])),
+        "r": np.repeat(np.arange(len(ids), dtype=np.int32), [len(b) // 4 for b in blobs]),
+        "s": np.frombuffer(b"".join(blobs), dtype="<u4"),
     })
     aggregator = pl.Series("r", [i for i, a in enumerate(order) if a["is_aggregator"]], dtype=pl.Int32)
 

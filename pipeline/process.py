@@ -5,7 +5,6 @@ normalisation step (:mod:`pipeline.normalise`) merges them across articles.
 """
 from __future__ import annotations
 
-from array import array
 import hashlib
 import json
 import re
@@ -236,8 +235,3 @@ def shingle_bytes(text: str) -> bytes:
     return np.unique(h[h % SHINGLE_SAMPLE == 0]).astype("<u4").tobytes()
 
 
-def shingles_from_bytes(raw: bytes | None) -> array:
-    out = array("I")
-    if raw:
-        out.frombytes(raw)
-    return out
