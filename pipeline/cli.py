@@ -46,8 +46,9 @@ def run(settings: Settings, record: bool = False, force: bool = False, owns_proc
 
     Before Dagster starts, the run's plan is looked at (:func:`pipeline.stages.look_ahead`, the
     same plan the ingest asset makes, and hands it over to it): when nothing changed no run is
-    started (``force`` starts one anyway), and when many files are to be read the worker
-    processes start warming up while Dagster loads.
+    started (``force`` starts one anyway), and when many files are to be read the run takes
+    the writer lock and the worker processes start cleaning and extracting them while Dagster
+    loads (:func:`pipeline.stages.head_start`; the clean and extract assets collect the results).
 
     ``owns_process`` (the console script, :func:`entry`): the objects built before the job
     starts live until the process ends, so they are moved out of the garbage collector's way."""
@@ -68,13 +69,29 @@ def run(settings: Settings, record: bool = False, force: bool = False, owns_proc
     if ahead is not None and not force and stages.nothing_to_do(ahead, settings.exports_dir):
         _summarise(settings, ahead, time.perf_counter() - started, started_run=False)
         return 0
-    if ahead is not None and stages.workers_for(len(ahead.pending)) > 1:
-        stages.start_workers()
+    if ahead is not None and stages.workers_for(len(ahead.pending)) > 1 and _lock(settings.warehouse_path):
+        stages.head_start(ahead, settings.warehouse_path)
     try:
         with stages.handing_over(ahead, settings.warehouse_path) if ahead else contextlib.nullcontext():
             return _run_job(settings, record, started, owns_process)
     finally:
         stages.stop_workers()
+        stages.end_head_start()
+        from pipeline.warehouse import release_writer_lock
+
+        release_writer_lock(settings.warehouse_path)
+
+
+def _lock(warehouse: Path) -> bool:
+    """Take the warehouse's writer lock for this run now (the ingest asset takes it again, as a
+    no-op); False when another run holds it, which the run itself then reports."""
+    from pipeline.warehouse import WarehouseBusy, acquire_writer_lock
+
+    try:
+        acquire_writer_lock(warehouse)
+    except WarehouseBusy:
+        return False
+    return True
 
 
 def _run_job(settings: Settings, record: bool, started: float, owns_process: bool = False) -> int:

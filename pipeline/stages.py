@@ -17,6 +17,7 @@ import os
 import shutil
 import stat
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
@@ -190,8 +191,9 @@ def plan_for_run(input_dir: Path, warehouse_path: Path, staging: Path) -> Plan:
     The plan handed over by :func:`handing_over` is taken, once, if it is for this folder and
     the warehouse file it read is still the published one (same :func:`file_mark`, taken
     before reading) and was read without trouble. A file that changed in the seconds since is
-    treated as if it had changed just after the scan: the next run sees it. Otherwise the plan
-    is made now from the published warehouse."""
+    treated as if it had changed just after the scan: the next run sees it. A taken plan with
+    a :class:`HeadStart` gets the head start's staging folder (``staging`` is removed). Otherwise
+    the plan is made now from the published warehouse, and a head start is abandoned."""
     global _HANDED_OVER
     handed, _HANDED_OVER = _HANDED_OVER, None
     if handed is not None:
@@ -199,7 +201,12 @@ def plan_for_run(input_dir: Path, warehouse_path: Path, staging: Path) -> Plan:
         previous = plan.previous
         if (path == str(Path(warehouse_path)) and plan.root == str(Path(input_dir)) and previous.note is None
                 and previous.mark == file_mark(Path(warehouse_path))):
+            head = _HEAD_START
+            if head is not None and head.plan is plan and not head.abandoned:  # it works in the head start's folder
+                shutil.rmtree(staging, ignore_errors=True)
+                staging = head.staging
             return replace(plan, staging=str(staging))
+    abandon_head_start()  # made for a plan this run does not take
     return look_ahead(input_dir, warehouse_path, staging)
 
 
@@ -294,20 +301,41 @@ class WorkerPool:
         for _ in range(workers):  # spawned executors start a process per submitted task, up to the limit
             self._executor.submit(int)
 
-    def map_unordered(self, fn: Callable[..., Any], jobs: list[tuple[Any, ...]],
-                      shared: dict[str, Any]) -> Iterator[Any]:
-        """``fn(*job)`` for every job, results as they finish; ``shared`` reaches each worker
-        once, through a file, instead of being pickled with every job."""
+    def submit_all(self, fn: Callable[..., Any], jobs: list[tuple[Any, ...]],
+                   shared: dict[str, Any]) -> list[Future]:
+        """``fn(*job)`` for every job, submitted now; ``shared`` reaches each worker once,
+        through a file (removed when the last job is over), instead of being pickled with
+        every job."""
         import pickle
         import tempfile
+        import threading
+
+        fd, path = tempfile.mkstemp(prefix="summit-etl-shared-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(shared, f, protocol=pickle.HIGHEST_PROTOCOL)
+        futures = [self._executor.submit(_with_shared, path, fn, job) for job in jobs]
+        left, lock = [len(futures)], threading.Lock()
+
+        def over(_: Future) -> None:  # also called for a cancelled job
+            with lock:
+                left[0] -= 1
+                last = left[0] == 0
+            if last:
+                Path(path).unlink(missing_ok=True)
+
+        if not futures:
+            Path(path).unlink(missing_ok=True)
+        for fut in futures:
+            fut.add_done_callback(over)
+        return futures
+
+    def map_unordered(self, fn: Callable[..., Any], jobs: list[tuple[Any, ...]],
+                      shared: dict[str, Any]) -> Iterator[Any]:
+        """``fn(*job)`` for every job (:meth:`submit_all`), results as they finish."""
         from concurrent.futures import as_completed
 
-        with tempfile.NamedTemporaryFile(prefix="summit-etl-shared-", suffix=".pickle") as f:
-            pickle.dump(shared, f, protocol=pickle.HIGHEST_PROTOCOL)
-            f.flush()
-            futures = [self._executor.submit(_with_shared, f.name, fn, job) for job in jobs]
-            for fut in as_completed(futures):
-                yield fut.result()
+        for fut in as_completed(self.submit_all(fn, jobs, shared)):
+            yield fut.result()
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
@@ -373,6 +401,88 @@ def run_batches(fn: Callable[..., Any], jobs: list[tuple[Any, ...]], workers: in
     except BrokenProcessPool:  # a worker died (killed, out of memory): the next stage gets a new pool
         stop_workers()
         raise
+
+
+# ---------------------------------------------------------------- head start
+@dataclass
+class HeadStart:
+    """The cleaning and extraction of a plan's files, started in the worker pool before the run
+    that uses them exists: ``summit-etl run`` starts it as soon as its look-ahead knows what
+    to read (holding the writer lock), and Dagster loads meanwhile. Each batch is cleaned and
+    then extracted by the same worker (:func:`clean_and_extract`) into the head start's own
+    staging folder, which the run takes as its staging (:func:`plan_for_run`); the clean
+    stage collects the results and the extract stage finds its pages already extracted. A
+    run that does not take the plan leaves the work unused (:func:`abandon_head_start`)."""
+
+    plan: Plan
+    staging: Path
+    today: date
+    futures: list[Future]
+    extracted: dict[str, "ExtractBatchResult"] | None = None  # by output file, once collected
+    abandoned: bool = False
+
+
+_HEAD_START: HeadStart | None = None
+
+
+def head_start(plan: Plan, warehouse_path: Path) -> bool:
+    """Start cleaning and extracting ``plan``'s pending files now, if they are many enough for
+    the worker pool (a few are read in the run's own process); whether it started."""
+    global _HEAD_START
+    if _HEAD_START is not None:  # one at a time: the last one's jobs stop first
+        stop_workers()
+        end_head_start()
+    workers = workers_for(len(plan.pending))
+    if workers <= 1:
+        return False
+    staging = staging_base(Path(warehouse_path)) / f"head-start-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    today = date.today()
+    jobs = [(plan.root, rels, str(staging / f"clean-{i:05d}.parquet"), str(staging / f"extract-{i:05d}.parquet"), today)
+            for i, rels in enumerate(_batches(plan.pending, batch_size(len(plan.pending), workers)))]
+    futures = start_workers(workers).submit_all(clean_and_extract, jobs, {"cached": plan.previous.cached})
+    _HEAD_START = HeadStart(plan, staging, today, futures)
+    return True
+
+
+def abandon_head_start() -> None:
+    """The run does not take the head start's plan: its jobs not begun are cancelled (its
+    folder stays until :func:`end_head_start`, as a running job may still write there)."""
+    head = _HEAD_START
+    if head is not None:
+        head.abandoned = True
+        for fut in head.futures:
+            fut.cancel()
+
+
+def end_head_start() -> None:
+    """Forget the head start, if any, and remove its folder (a run that took it has removed
+    it already, as its staging). Call it once the workers have stopped."""
+    global _HEAD_START
+    head, _HEAD_START = _HEAD_START, None
+    if head is not None:
+        for fut in head.futures:
+            fut.cancel()
+        shutil.rmtree(head.staging, ignore_errors=True)
+
+
+def _head_start_for(plan: Plan) -> HeadStart | None:
+    """The head start made for ``plan``: :func:`plan_for_run` gives a plan taken from the
+    look-ahead the head start's staging folder."""
+    head = _HEAD_START
+    if (head is not None and not head.abandoned and plan.staging == str(head.staging)
+            and plan.pending == head.plan.pending):
+        return head
+    return None
+
+
+def clean_and_extract(root: str, rels: list[str], clean_out: str, extract_out: str,
+                      today: date | None) -> tuple["CleanBatchResult", dict[str, "ExtractBatchResult"]]:
+    """One batch of a head start: :func:`clean_batch`, then :func:`extract_batch` of its pages
+    ({extract_out: result}, empty when nothing was cleaned)."""
+    cleaned = clean_batch(root, rels, clean_out)
+    return cleaned, ({extract_out: extract_batch(clean_out, extract_out, today)} if cleaned.cleaned else {})
 
 
 # ---------------------------------------------------------------- clean
@@ -446,17 +556,41 @@ class CleanResult:
 def clean_stage(plan: Plan, workers: int | None = None) -> CleanResult:
     staging = Path(plan.staging)
     staging.mkdir(parents=True, exist_ok=True)
-    workers = workers or workers_for(len(plan.pending))
-    jobs = [(plan.root, rels, str(staging / f"clean-{i:05d}.parquet"))
-            for i, rels in enumerate(_batches(plan.pending, batch_size(len(plan.pending), workers)))]
     out = CleanResult([], [], [], list(plan.rejected_again), {})
-    for res in run_batches(clean_batch, jobs, workers, shared={"cached": plan.previous.cached}):
+    head = _head_start_for(plan)
+    if head is not None:
+        results = _collect(head)
+    else:
+        workers = workers or workers_for(len(plan.pending))
+        jobs = [(plan.root, rels, str(staging / f"clean-{i:05d}.parquet"))
+                for i, rels in enumerate(_batches(plan.pending, batch_size(len(plan.pending), workers)))]
+        results = run_batches(clean_batch, jobs, workers, shared={"cached": plan.previous.cached})
+    for res in results:
         out.reused += res.reused
         out.read += res.read
         out.rejected += res.rejected
         out.file_facts.update(res.file_facts)
     out.batches = sorted(str(p) for p in staging.glob("clean-*.parquet"))
     return out
+
+
+def _collect(head: HeadStart) -> Iterator[CleanBatchResult]:
+    """The head start's cleaning results as its batches finish; their extractions are kept for
+    the extract stage."""
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    head.extracted = None
+    extracted = {}
+    try:
+        for fut in as_completed(head.futures):
+            cleaned, ex = fut.result()
+            extracted.update(ex)
+            yield cleaned
+    except BrokenProcessPool:
+        stop_workers()
+        raise
+    head.extracted = extracted
 
 
 # ---------------------------------------------------------------- extract
@@ -506,10 +640,16 @@ class ExtractResult:
 
 def extract_stage(clean_batches: list[str], today: date | None = None, workers: int | None = None) -> ExtractResult:
     jobs = [(f, f.replace("clean-", "extract-"), today) for f in clean_batches]
-    n_pages = sum(pq.ParquetFile(f).metadata.num_rows for f in clean_batches)
     total = ExtractResult([j[1] for j in jobs], 0, 0, 0, [])
+    head = _HEAD_START
+    done = head.extracted if head is not None and head.today == today else None
     try:
-        for res in run_batches(extract_batch, jobs, workers or workers_for(n_pages)):
+        if done is not None and set(done) == set(total.batches):  # the head start extracted them
+            results: Iterable[ExtractBatchResult] = done.values()
+        else:
+            n_pages = sum(pq.ParquetFile(f).metadata.num_rows for f in clean_batches)
+            results = run_batches(extract_batch, jobs, workers or workers_for(n_pages))
+        for res in results:
             total.extracted += res.extracted
             total.quotes += res.quotes
             total.statistics += res.statistics
@@ -590,8 +730,9 @@ def new_staging_dir(warehouse: Path, run_id: str) -> Path:
     """A fresh staging folder for this run; leftovers of crashed runs are removed."""
     base = staging_base(warehouse)
     if base.exists():
+        keep = {run_id, _HEAD_START.staging.name if _HEAD_START is not None else run_id}
         for old in base.iterdir():
-            if old.name != run_id:
+            if old.name not in keep:
                 shutil.rmtree(old, ignore_errors=True)
     path = base / run_id
     path.mkdir(parents=True, exist_ok=True)

@@ -208,6 +208,71 @@ def test_cli_run_reads_the_warehouse_record_once(first, tmp_path, monkeypatch):
     assert len(snapshot(warehouse)["documents"]) == len(snap["documents"]) + 1
 
 
+def test_cli_head_start_cleans_and_extracts_before_dagster_with_the_same_tables(tmp_path, monkeypatch):
+    """``summit-etl run`` with many files to read starts cleaning and extracting them in the
+    workers before Dagster loads (stages.head_start); the clean and extract assets collect
+    that work instead of submitting their own, and the warehouse is the one a run without a
+    head start builds. Nothing is left in the staging folder."""
+    from pipeline import cli, stages
+
+    inp = tmp_path / "in"
+    shutil.copytree(SEEDS, inp)
+    for path in FIXTURES.iterdir():
+        shutil.copy(path, inp / path.name)
+    (inp / "empty.html").write_bytes(b"")  # rejected, in a head start as in a run
+    monkeypatch.setattr(stages, "PARALLEL_FROM", 2)  # the pool for a small corpus
+    monkeypatch.setattr(stages, "BATCH_SIZE", 4)  # several batches on each worker
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    submitted = []
+    real = stages.run_batches
+    monkeypatch.setattr(stages, "run_batches", lambda fn, *a, **k: submitted.append(fn.__name__) or real(fn, *a, **k))
+
+    with_head = tmp_path / "a" / "warehouse.duckdb"
+    assert cli.main(["run", "--input", str(inp), "--warehouse", str(with_head),
+                     "--exports", str(with_head.parent / "exports")]) == 0
+    assert submitted == []  # both stages took the head start's results
+    assert stages._HEAD_START is None and stages._POOL is None
+    assert not any(stages.staging_base(with_head).iterdir())
+
+    without = tmp_path / "b" / "warehouse.duckdb"
+    run(inp, without)
+    assert submitted == ["clean_batch", "extract_batch"]
+    assert snapshot(with_head) == snapshot(without)
+    assert len(snapshot(with_head)["rejected_documents"]) == 1
+
+
+def test_a_head_start_is_abandoned_when_the_warehouse_changed_since_the_look_ahead(first, tmp_path, monkeypatch):
+    """A head start belongs to the look-ahead's plan: when the published warehouse changed in
+    between, the run makes its plan again in its own staging folder, and the head start's
+    folder is removed once the workers have stopped."""
+    from pipeline import stages
+
+    inp, warehouse, _ = fresh_copy(first, tmp_path)
+    for path in sorted(FIXTURES.iterdir())[4:]:
+        shutil.copy(path, inp / path.name)
+    monkeypatch.setattr(stages, "PARALLEL_FROM", 2)
+    ahead = stages.look_ahead(inp, warehouse)
+    try:
+        assert stages.head_start(ahead, warehouse)
+        head = stages._HEAD_START
+        with stages.handing_over(ahead, warehouse):
+            taken = stages.plan_for_run(inp, warehouse, tmp_path / "staging-1")
+        assert taken.staging == str(head.staging) and not (tmp_path / "staging-1").exists()
+        assert stages._head_start_for(taken) is head
+
+        assert stages.head_start(ahead, warehouse)
+        head = stages._HEAD_START
+        os.utime(warehouse, ns=(1, 1))  # as if another run had published since the look-ahead
+        with stages.handing_over(ahead, warehouse):
+            fresh = stages.plan_for_run(inp, warehouse, tmp_path / "staging-2")
+        assert fresh.staging == str(tmp_path / "staging-2") and fresh.pending == ahead.pending
+        assert head.abandoned and stages._head_start_for(fresh) is None
+    finally:
+        stages.stop_workers()
+        stages.end_head_start()
+    assert not head.staging.exists() and stages._HEAD_START is None
+
+
 def test_nightly_schedule_skips_a_night_when_nothing_changed(first, tmp_path):
     from pipeline.definitions import JOB_NAME, SCHEDULE_NAME, build_definitions
     from pipeline.settings import Settings
