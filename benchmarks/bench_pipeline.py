@@ -24,6 +24,7 @@ missed).
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import math
 import os
@@ -171,6 +172,10 @@ def snapshot_code(dest: Path) -> Path:
     for name in ("pyproject.toml", "workspace.yaml"):
         if (REPO / name).exists():
             shutil.copy2(REPO / name, dest / name)
+    # Byte-compiled once, as an installed package is: with PYTHONDONTWRITEBYTECODE set (as it is
+    # on some CI and container images) every process of every run would compile the whole
+    # package again (~0.4 s in the main process, and again in each worker).
+    compileall.compile_dir(str(dest / "pipeline"), quiet=1)
     return dest
 
 
