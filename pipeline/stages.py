@@ -13,6 +13,7 @@ is global, so it always runs over the cached rows of every current document.
 """
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import stat
@@ -765,8 +766,29 @@ def remove_staging(staging: Path) -> None:
 
 
 # ---------------------------------------------------------------- normalise
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the block (as it was, after). Normalisation
+    makes hundreds of thousands of small dicts and lists that all live until it ends, none in
+    a reference cycle; the collector walked them again and again (0.2 s of 1.2 s at 10k pages,
+    327 collections)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run_id: str) -> dict[str, Any]:
-    """Every table of the warehouse, as polars frames, from the cached and new extractions."""
+    """Every table of the warehouse, as polars frames, from the cached and new extractions
+    (with the garbage collector paused: :func:`collector_paused`)."""
+    with collector_paused():
+        return _normalise_stage(plan, clean, extract, run_id)
+
+
+def _normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run_id: str) -> dict[str, Any]:
     import polars as pl
 
     from pipeline import warehouse

@@ -266,3 +266,26 @@ def test_the_warm_up_pages_walk_every_extractor():
         assert [s["text"] for s in rows.statistics] == ["4.5 percent", "$70 billion"]
         assert [(s["organization"], s["city"]) for s in rows.summits] == [("G20", "Osaka")]
         assert len(rows.meetings) == 1
+
+
+def test_the_collector_is_paused_only_while_normalising():
+    """Normalisation runs with the cyclic garbage collector off, and leaves it as it found it,
+    also when the stage fails."""
+    import gc
+
+    from pipeline import stages
+
+    assert gc.isenabled()
+    with stages.collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), stages.collector_paused():
+        raise RuntimeError("a failing stage")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with stages.collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
