@@ -240,12 +240,19 @@ def test_a_dead_worker_fails_its_stage_and_the_next_stage_gets_new_workers():
 def test_batches_leave_no_worker_idle():
     from pipeline import stages
 
-    assert stages.batch_size(100, 2) == 50  # 1% new files of 10k: two batches, not one
-    assert stages.batch_size(101, 2) == 51
-    assert stages.batch_size(100_000, 2) == stages.BATCH_SIZE
-    assert stages.batch_size(5, 1) == stages.BATCH_SIZE
-    sizes = [len(b) for b in stages._batches(list(range(101)), stages.batch_size(101, 2))]
-    assert sizes == [51, 50]
+    def sizes(n, workers):
+        batches = stages.batches_for(list(range(n)), workers)
+        assert [x for b in batches for x in b] == list(range(n))  # every item once, in order
+        return [len(b) for b in batches]
+
+    assert sizes(100, 2) == [50, 50]  # 1% new files of 10k: two batches, not one
+    assert sizes(101, 2) == [51, 50]
+    assert sizes(5, 1) == [5]
+    assert sizes(450, 1) == [200, 200, 50]
+    big = sizes(10_000, 2)
+    assert big[0] == stages.BATCH_SIZE and big == sorted(big, reverse=True)  # smaller towards the end
+    assert big[-1] < stages.BATCH_SIZE // 4 and sum(big[-6:]) < 2 * stages.BATCH_SIZE
+    assert len(big) < 10_000 / stages.BATCH_SIZE + 10
 
 
 def test_the_warm_up_pages_walk_every_extractor():
