@@ -2,9 +2,9 @@
 
 Every entry of :data:`pipeline.checks.CHECKS` becomes an asset check on the asset keyed by its
 table's name (``quotes_offsets_match_body`` on ``quotes``, …). They run together in one step
-(``@multi_asset_check``) on one read-only connection to ``settings.warehouse_path``
-(:func:`pipeline.warehouse.open_published`, within the writer's memory limit), closed as soon as
-the checks are done: 24 separate check ops cost more in Dagster overhead (≈0.25 s each)
+(``@multi_asset_check``) on one read-only reader of ``settings.warehouse_path``, a check per
+core at a time (:func:`pipeline.warehouse.map_published`, within the writer's memory limit),
+closed as soon as the checks are done: 24 separate check ops cost more in Dagster overhead (≈0.25 s each)
 than the queries themselves.
 
 Structural checks (keys, references, offsets, finite values, files accounted for) are blocking
@@ -60,15 +60,11 @@ SPECS = [
 
 @dg.multi_asset_check(specs=SPECS, name=CHECK_OP_NAME, can_subset=True,
                       description="Keys, references, offsets, values and dates of the published "
-                                  "warehouse (pipeline/checks.py), on one read-only connection.")
+                                  "warehouse (pipeline/checks.py), on one read-only reader, a check per core at a time.")
 def warehouse_checks(context: dg.AssetCheckExecutionContext, settings: SummitSettings):
     selected = context.selected_asset_check_keys
     todo = [c for c in checks.CHECKS if _key(c) in selected]
-    con = wh.open_published(settings.warehouse_path)
-    try:
-        outcomes = [(c, c.run(con)) for c in todo]
-    finally:
-        con.close()
+    outcomes = zip(todo, wh.map_published(settings.warehouse_path, lambda con, check: check.run(con), todo))
     for check, outcome in outcomes:
         if not outcome.passed:
             context.log.warning(f"{check.name} ({check.severity}): {outcome.description}")

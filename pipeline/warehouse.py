@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import threading
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
@@ -140,27 +142,65 @@ def export_paths(out_dir: Path, fmt: str = "parquet") -> list[Path]:
 
 
 def export_parquet(warehouse: Path, out_dir: Path, fmt: str = "parquet") -> list[Path]:
-    """Write every table of the published warehouse to ``out_dir`` (Parquet zstd or CSV)."""
+    """Write every table of the published warehouse to ``out_dir`` (Parquet zstd or CSV), a
+    few at a time (:func:`map_published`)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    con = open_published(warehouse)
+
+    def write(con: duckdb.DuckDBPyConnection, job: tuple[str, Path]) -> Path:
+        table, target = job
+        tmp = target.with_name(f".{target.name}.tmp")
+        # the articles are stored unordered: keeping their stored order would buffer 100k
+        # bodies (beyond the memory limit once the table has been updated in place)
+        con.execute("SET preserve_insertion_order = ?", [table not in UNORDERED])
+        rel = con.table(table)
+        if fmt == "parquet":  # (row groups of 8k rows: 100k article bodies fit the memory limit)
+            rel.write_parquet(str(tmp), compression="zstd", row_group_size=8192)
+        else:
+            rel.write_csv(str(tmp))
+        os.replace(tmp, target)
+        return target
+
+    # the largest first, so the small ones fill in beside it
+    jobs = sorted(zip(TABLE_ORDER, export_paths(out_dir, fmt)), key=lambda j: j[0] not in ("articles", "statistics"))
+    done = dict(zip((t for t, _ in jobs), map_published(warehouse, write, jobs)))
+    return [done[t] for t in TABLE_ORDER]
+
+
+def map_published(path: str | Path, fn: Callable[[duckdb.DuckDBPyConnection, Any], Any], items: Sequence[Any],
+                  threads: int | None = None) -> list[Any]:
+    """``fn(connection, item)`` for every item (results in the items' order), ``threads`` at a
+    time (default: one per core), each thread on its own connection to one reader of the
+    published warehouse (:func:`open_published`: one buffer pool, one memory limit).
+
+    DuckDB runs a query on as many cores as its table has row groups (of 122,880 rows): over a
+    10k-page warehouse, each check or export keeps one core busy, and the two offsets checks
+    take most of the checks' time. Side by side, both cores work (0.49 to 0.31 s for those two
+    checks). DuckDB releases the GIL while a query runs."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    threads = max(1, min(threads or os.cpu_count() or 1, len(items)))
+    con = open_published(path)
+    local, opened, lock = threading.local(), [], threading.Lock()
+
+    def run(item: Any) -> Any:
+        cur = getattr(local, "con", None)
+        if cur is None:
+            with lock:
+                cur = local.con = con.cursor()
+                opened.append(cur)
+            cur.execute("USE published")
+        return fn(cur, item)
+
     try:
-        for table, target in zip(TABLE_ORDER, export_paths(out_dir, fmt)):
-            tmp = target.with_name(f".{target.name}.tmp")
-            # the articles are stored unordered: keeping their stored order would buffer 100k
-            # bodies (beyond the memory limit once the table has been updated in place)
-            con.execute("SET preserve_insertion_order = ?", [table not in UNORDERED])
-            rel = con.table(table)
-            if fmt == "parquet":  # (row groups of 8k rows: 100k article bodies fit the memory limit)
-                rel.write_parquet(str(tmp), compression="zstd", row_group_size=8192)
-            else:
-                rel.write_csv(str(tmp))
-            os.replace(tmp, target)
-            written.append(target)
+        if threads == 1:
+            return [fn(con, item) for item in items]
+        with ThreadPoolExecutor(threads, thread_name_prefix="summit-etl-published") as pool:
+            return list(pool.map(run, items))
     finally:
+        for cur in opened:
+            cur.close()
         con.close()
-    return written
 
 
 def exports_current(out_dir: Path) -> bool:

@@ -158,6 +158,30 @@ def test_corruption_fails_the_right_check(seeds_warehouse, tmp_path, case):
         assert outcome.examples_markdown().startswith("|")
 
 
+def test_checks_side_by_side_find_what_one_connection_finds(seeds_warehouse, tmp_path):
+    """The warehouse checks run a check per core on connections of one reader
+    (warehouse.map_published); every outcome, in the checks' order, is the one a single
+    connection gives, on a warehouse broken in several ways at once."""
+    import threading
+
+    from pipeline import warehouse as wh
+
+    statements = [s for case in ("duplicate quote row", "attendee at an unknown summit", "summit ends before it starts")
+                  for s in CORRUPTIONS[case][0]]
+    one = corrupt(seeds_warehouse, tmp_path, *statements)
+    assert len(one) == 3
+    threads = set()
+
+    def run(con, check):
+        threads.add(threading.current_thread().name)
+        return check.run(con)
+
+    for n in (2, 3):
+        outcomes = wh.map_published(tmp_path / "corrupt.duckdb", run, checks.CHECKS, threads=n)
+        assert {c.name: o for c, o in zip(checks.CHECKS, outcomes) if not o.passed} == one
+    assert len(threads) > 1
+
+
 def test_allowed_nulls_pass(seeds_warehouse, tmp_path):
     """Summit ids of meetings, quotes and statistics and quote speakers may be null; so may dates."""
     failed = corrupt(seeds_warehouse, tmp_path,
