@@ -70,25 +70,29 @@ def syndication(articles: list[dict[str, Any]],
                                             a["source_path"]))
     ids = [a["article_id"] for a in order]
     blobs = [packed.get(aid) or b"" for aid in ids]  # each article's passages, then the next's
-    frame = pl.DataFrame({
-        "r": np.repeat(np.arange(len(ids), dtype=np.int32), [len(b) // 4 for b in blobs]),
+    counts = [len(b) // 4 for b in blobs]
+    frame = pl.DataFrame({  # (article rank r, passage s, whether r is an aggregator page)
+        "r": np.repeat(np.arange(len(ids), dtype=np.int32), counts),
         "s": np.frombuffer(b"".join(blobs), dtype="<u4"),
+        "a": np.repeat(np.array([a["is_aggregator"] for a in order], dtype=bool), counts),
     })
-    aggregator = pl.Series("r", [i for i, a in enumerate(order) if a["is_aggregator"]], dtype=pl.Int32)
-
-    def owned(source: pl.LazyFrame) -> pl.DataFrame:
-        """(article r, earlier owner o, passages of r that o owns), for the articles in
-        ``source``; the streaming engine keeps this to about 100 MB at 100k articles."""
-        owner = source.group_by("s").agg(pl.col("r").min().alias("o"))
-        return (source.join(owner, on="s").filter(pl.col("o") < pl.col("r"))
-                .group_by(["r", "o"]).agg(pl.len().alias("n")).collect(engine="streaming"))
+    # Every passage's first owner, and its first owner among non-aggregator pages; one join
+    # serves both the stories and the duplicates, and the streaming engine keeps it to about
+    # 100 MB at 100k articles. (r, o, n): article r has n passages that o owns first.
+    owners = frame.lazy().group_by("s").agg(pl.col("r").min().alias("o"),
+                                            pl.col("r").filter(~pl.col("a")).min().alias("p"))
+    joined = frame.lazy().join(owners, on="s")
+    earlier, shared = pl.collect_all([
+        joined.filter(pl.col("o") < pl.col("r")).group_by(["r", "o"]).agg(pl.len().alias("n")),
+        joined.filter(~pl.col("a") & (pl.col("p") < pl.col("r"))).group_by(["r", "p"]).agg(pl.len().alias("n"))
+        .rename({"p": "o"}),
+    ], engine="streaming")
 
     uf = _UnionFind()
-    for r, o, n in owned(frame.lazy()).iter_rows():
+    for r, o, n in earlier.iter_rows():
         if n >= 2:
             uf.union(ids[r], ids[o])
     dup: dict[str, str | None] = {a["article_id"]: None for a in articles}
-    shared = owned(frame.lazy().filter(~pl.col("r").is_in(aggregator.implode())))
     best = (shared.sort(["r", "n", "o"], descending=[False, True, False])
             .group_by("r", maintain_order=True).agg(pl.col("o").first(), pl.col("n").sum().alias("seen")))
     for r, o, seen in best.iter_rows():
