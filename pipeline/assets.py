@@ -83,7 +83,9 @@ class NormalisedTables:
 
 @dg.asset(group_name="normalise", kinds={"polars"},
           description="Per-article rows merged across all current documents (cached and new): canonical "
-                      "people, ISO countries, consolidated summits, syndication marks; staged as Parquet.")
+                      "people, ISO countries, consolidated summits, syndication marks, and each article's "
+                      "local-to-global summit and person ids for its cached quotes and statistics; staged "
+                      "as Parquet.")
 def normalised_tables(context: dg.AssetExecutionContext, ingested_files: stages.Plan,
                       cleaned_pages: stages.CleanResult, extracted_articles: stages.ExtractResult) -> NormalisedTables:
     plan = ingested_files
@@ -117,10 +119,11 @@ def warehouse_tables(context: dg.AssetExecutionContext, settings: SummitSettings
     else:
         counts = wh.publish_run(path, dict(staged.paths),
                                 staged.extracted_batches, staged.previous)
+    shown = {} if staged.nothing_changed else wh.previews(path, wh.TABLE_ORDER)
     for table in wh.TABLE_ORDER:
         meta = {"rows": counts.get(table, 0), "warehouse": str(path), "changed": not staged.nothing_changed}
-        if table in staged.paths:
-            frame = pl.read_parquet(staged.paths[table], n_rows=5)
+        if table in shown:
+            frame = shown[table]
             meta["preview"] = dg.MetadataValue.md(
                 _markdown(frame.drop([c for c in ("body_text", "context") if c in frame.columns])))
         yield dg.MaterializeResult(asset_key=table, metadata=meta)

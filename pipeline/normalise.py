@@ -237,13 +237,12 @@ def _year(s: dict[str, Any]) -> int | None:
 
 
 # ---------------------------------------------------------------- all tables
-def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | None = None,
-              *, quote_rows: pl.LazyFrame, statistic_rows: pl.LazyFrame) -> dict[str, pl.DataFrame | pl.LazyFrame]:
-    """Warehouse tables from per-article rows (people, summits, attendees, meetings) and the
-    quotes and statistics bound to their articles by :func:`pipeline.warehouse.bind_cache`
-    (with local summit and speaker ids); those two come back lazy, to be streamed to disk.
-    The articles' bodies may be left out when their packed shingles are given (the warehouse
-    joins the bodies from its cache)."""
+def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | None = None) -> dict[str, pl.DataFrame]:
+    """Warehouse tables from per-article rows (people, summits, attendees, meetings), and the
+    maps from each article's local summit and person ids to the global ones (``keys.summits``,
+    ``keys.people``), with which the warehouse gives the cached quotes and statistics their
+    ids (:data:`pipeline.warehouse.BUILT_FROM_CACHE`). The articles' bodies may be left out
+    when their packed shingles are given (the warehouse joins the bodies from its cache)."""
     rows = sorted(rows, key=lambda r: r.article["source_path"])
     articles = [dict(r.article) for r in rows]
     story, dup = syndication(articles, packed_shingles)
@@ -289,7 +288,7 @@ def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | N
     ], schema={"meeting_id": pl.Utf8, "summit_id": pl.Utf8, "person_a_id": pl.Utf8, "person_a": pl.Utf8,
                "person_b_id": pl.Utf8, "person_b": pl.Utf8, "article_ids": pl.List(pl.Utf8)})
 
-    # local ids to global ones: one join per table, on (article, local id)
+    # local ids to global ones, for the quotes and statistics (sql/quotes.sql, sql/statistics.sql)
     summit_keys = pl.DataFrame(
         [{"article_id": a, "summit_local_id": k, "summit_id": v} for (a, k), v in smap.items()],
         schema={"article_id": pl.Utf8, "summit_local_id": pl.Int64, "summit_id": pl.Utf8})
@@ -298,17 +297,6 @@ def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | N
          for (a, k), v in pmap.items()],
         schema={"article_id": pl.Utf8, "person_local_id": pl.Int64, "speaker_person_id": pl.Utf8,
                 "person_name": pl.Utf8})
-    quotes = (quote_rows
-              .join(summit_keys.lazy(), on=["article_id", "summit_local_id"], how="left")
-              .join(person_keys.lazy(), on=["article_id", "person_local_id"], how="left")
-              .with_columns(pl.coalesce("person_name", "speaker").alias("speaker"))
-              .select("quote_id", "article_id", "summit_id", "speaker_person_id", "speaker", "text",
-                      "char_start", "char_end", "cue"))
-    statistics = (statistic_rows
-                  .join(summit_keys.lazy(), on=["article_id", "summit_local_id"], how="left")
-                  .select("statistic_id", "article_id", "summit_id", "value", "unit", "text", "qualifier",
-                          "context", "char_start", "char_end"))
-
     article_schema = {
         "article_id": pl.Utf8, "source_path": pl.Utf8, "sha256": pl.Utf8, "format": pl.Utf8,
         "encoding": pl.Utf8, "size_bytes": pl.Int64, "outlet": pl.Utf8, "title": pl.Utf8,
@@ -325,6 +313,6 @@ def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | N
         "people": people.drop("article_ids"),
         "attendees": attendees,
         "meetings": meetings,
-        "quotes": quotes,
-        "statistics": statistics,
+        "keys.summits": summit_keys,
+        "keys.people": person_keys,
     }

@@ -744,18 +744,12 @@ def gather_rows(docs: list[CurrentDocument], bound: Iterable[dict[str, Any]]) ->
 
 
 def stage_tables(tables: dict[str, Any], staging: Path) -> tuple[dict[str, str], dict[str, int]]:
-    """Write every table to ``staging`` as Parquet (lazy frames are streamed); (paths, row counts)."""
-    import polars as pl
-
+    """Write every table (polars frame) to ``staging`` as Parquet; (paths, row counts)."""
     paths, counts = {}, {}
     for name, frame in tables.items():
         path = Path(staging) / f"table-{name}.parquet"
-        if isinstance(frame, pl.LazyFrame):
-            frame.sink_parquet(path, compression="zstd")
-            counts[name] = pq.ParquetFile(path).metadata.num_rows
-        else:
-            frame.write_parquet(path, compression="zstd")
-            counts[name] = len(frame)
+        frame.write_parquet(path, compression="zstd")
+        counts[name] = len(frame)
         paths[name] = str(path)
     return paths, counts
 
@@ -814,16 +808,15 @@ def _normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run
     failed = {r.source_path for r in extract.rejected}
     docs = [d for d in current_documents(clean, plan) if d.source_path not in failed]
     article_ids = {d.source_path: article_id_for(d.source_path) for d in docs}
-    lists, bound = warehouse.bind_cache(
+    bound = warehouse.bind_cache(
         plan.previous.cache,
         pa.table({"source_path": [d.source_path for d in docs],
                   "article_id": [article_ids[d.source_path] for d in docs],
                   "sha256": [d.sha256 for d in docs], "format": [d.format for d in docs]}),
-        extract.batches, Path(plan.staging))
+        extract.batches)
     gathered = gather_rows(docs, bound)
     kept = gathered.kept
-    tables: dict[str, Any] = normalise(gathered.rows, gathered.shingles, quote_rows=pl.scan_parquet(lists["quotes"]),
-                                       statistic_rows=pl.scan_parquet(lists["statistics"]))
+    tables: dict[str, Any] = normalise(gathered.rows, gathered.shingles)
     del gathered
     now = datetime.now(timezone.utc)
     rejected = clean.rejected + extract.rejected

@@ -32,6 +32,11 @@ TABLE_ORDER = ("documents", "rejected_documents", "articles", "people", "summits
 
 
 ETL_TABLES = ("etl.files", "etl.retired", "etl.runs")
+# The most numerous rows, built by the warehouse straight from its extraction cache (after the
+# documents table) with the run's local-to-global id maps, the key tables below: bound, staged
+# and loaded through Parquet instead, they were written three times (0.5 s of a 10k-page run).
+BUILT_FROM_CACHE = ("quotes", "statistics")
+KEY_TABLES = ("keys.summits", "keys.people")
 # Tables a run updates in place when it starts from a copy of the previous warehouse (their SQL
 # deletes, updates and inserts rows instead of rebuilding them), as long as the SQL file that
 # built them is unchanged: the articles, whose bodies cost most of a rebuild to write. (The
@@ -126,14 +131,6 @@ def _view_staged_extracted(con: duckdb.DuckDBPyConnection, staged: list[str]) ->
 def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
     quoted = ".".join(f'"{part}"' for part in table.split("."))  # table names are ours, never input
     return con.execute(f"SELECT count(*) FROM {quoted}").fetchall()[0][0]
-
-
-def publish(tables: dict[str, pl.DataFrame], path: Path) -> dict[str, int]:
-    counts = {}
-    with building(path) as con:
-        for table in TABLE_ORDER:
-            counts[table] = load_table(con, table, tables[table])
-    return counts
 
 
 def export_paths(out_dir: Path, fmt: str = "parquet") -> list[Path]:
@@ -277,16 +274,15 @@ def read_previous(path: Path) -> "PreviousRun":
     return PreviousRun(str(path), files, cached, retired=retired, runs=runs, mark=mark)
 
 
-def bind_cache(previous: str | None, documents: pa.Table, staged: list[str],
-               out_dir: Path) -> tuple[dict[str, str], Iterator[dict[str, Any]]]:
+def bind_cache(previous: str | None, documents: pa.Table, staged: list[str]) -> Iterator[dict[str, Any]]:
     """Bind every document of ``documents`` (source_path, article_id, sha256, format) to the
     cached extraction of its content: this run's staged one, else the previous warehouse's
     (``sql/staging/bound.sql``; ``previous`` is :attr:`pipeline.stages.PreviousRun.cache`).
 
-    DuckDB writes the documents' quotes and statistics, with their ids, to Parquet under
-    ``out_dir`` (they never become Python objects); returned are those paths ({table: path})
-    and the bound rows without bodies, quotes or statistics, streamed as dicts (one per
-    document found; one whose extraction failed is not in the cache)."""
+    The bound rows come back without bodies, quotes or statistics, streamed as dicts (one per
+    document found; one whose extraction failed is not in the cache). The quotes and statistics
+    never become Python objects: the warehouse builds them from its cache
+    (:data:`BUILT_FROM_CACHE`)."""
     from pipeline.process import EXTRACTOR_VERSION
     from pipeline.stages import EXTRACTED_SCHEMA
 
@@ -300,10 +296,6 @@ def bind_cache(previous: str | None, documents: pa.Table, staged: list[str],
         else:
             con.register("previous_extracted", EXTRACTED_SCHEMA.empty_table())
         con.execute(sql_for("staging.bound")).fetchall()
-        paths = {}
-        for table in ("quotes", "statistics"):
-            paths[table] = str(Path(out_dir) / f"bound-{table}.parquet")
-            con.sql(sql_for(f"staging.{table}")).write_parquet(paths[table], compression="zstd")
     except BaseException:
         con.close()
         raise
@@ -315,7 +307,7 @@ def bind_cache(previous: str | None, documents: pa.Table, staged: list[str],
         finally:
             con.close()
 
-    return paths, rows()
+    return rows()
 
 
 def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str],
@@ -343,12 +335,31 @@ def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str]
             _detach(con, "documents_frame", tables["documents"])
         counts["etl.extracted"] = count_rows(con, "etl.extracted")
         for table in (*TABLE_ORDER, *ETL_TABLES):
-            counts[table] = load_table(con, table, tables[table])
+            if table in BUILT_FROM_CACHE:
+                counts[table] = _build_from_cache(con, table, {k: tables[k] for k in KEY_TABLES})
+            else:
+                counts[table] = load_table(con, table, tables[table])
         load_table(con, "etl.layout", current)
         from pipeline.analyst import create_views
 
         create_views(con)
     return counts
+
+
+def _build_from_cache(con: duckdb.DuckDBPyConnection, table: str, keys: dict[str, Any]) -> int:
+    """Create ``table`` (quotes or statistics) from its SQL file, which unnests the cached
+    extraction of every document and gives each row its global summit and speaker ids from the
+    run's key tables (``keys.summits`` as ``keys_summits_frame``, ``keys.people`` likewise)."""
+    from pipeline.process import EXTRACTOR_VERSION
+
+    for name, frame in keys.items():
+        _attach(con, name.replace(".", "_") + "_frame", frame)
+    try:
+        con.execute(sql_for(table), [EXTRACTOR_VERSION]).fetchall()
+    finally:
+        for name, frame in keys.items():
+            _detach(con, name.replace(".", "_") + "_frame", frame)
+    return count_rows(con, table)
 
 
 def _prune_copy(con: duckdb.DuckDBPyConnection, current: pa.Table) -> None:
@@ -368,6 +379,15 @@ def _prune_copy(con: duckdb.DuckDBPyConnection, current: pa.Table) -> None:
         for schema, name in found:
             if (schema, name) not in keep:  # names read from the catalog, quoted
                 con.execute(f'DROP {kind} IF EXISTS "{schema}"."{name.replace(chr(34), chr(34) * 2)}"')
+
+
+def previews(path: str | Path, tables: Sequence[str], rows: int = 5) -> dict[str, pl.DataFrame]:
+    """The first ``rows`` rows of each of ``tables`` in the published warehouse (for the UI)."""
+    con = open_published(path)
+    try:
+        return {t: con.sql(f'SELECT * FROM "{t}" LIMIT {int(rows)}').pl() for t in tables}  # our names
+    finally:
+        con.close()
 
 
 def table_counts(path: Path) -> dict[str, int]:
