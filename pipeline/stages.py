@@ -820,6 +820,10 @@ def _normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run
     del gathered
     now = datetime.now(timezone.utc)
     rejected = clean.rejected + extract.rejected
+    read = {facts[0] for facts in clean.read + clean.reused}  # the files read this run (new or changed)
+    tables["keys.reread"] = pl.DataFrame({"article_id": sorted(article_ids[d.source_path] for d in kept
+                                                               if d.source_path in read)},
+                                         schema={"article_id": pl.Utf8})
     tables["documents"] = pl.DataFrame(
         [{"source_path": d.source_path, "sha256": d.sha256, "size_bytes": d.size_bytes, "encoding": d.encoding,
           "format": d.format, "article_id": article_ids[d.source_path]} for d in kept],

@@ -1,12 +1,18 @@
 -- quotes: direct quotations with their speaker; char offsets slice articles.body_text to the text.
--- Built from the extraction cache (etl.extracted) of every document (the documents table), with this run's summit and
--- speaker ids (keys_summits_frame, keys_people_frame: article + local id -> global id); the id is
--- a stable hash of the article and the offset.
-CREATE OR REPLACE TABLE quotes AS
+-- Every document's cached quotes (etl.extracted, by the documents table) with this run's summit
+-- and speaker ids (keys_summits_frame, keys_people_frame: article + local id -> global id); the id
+-- is a stable hash of the article and the offset. Updated in place: the rows of articles whose
+-- file is gone or was read this run (keys_reread_frame) are replaced; in the others only what
+-- normalisation gives (summit, speaker) can change. A new table gets every row, in order.
+CREATE TABLE IF NOT EXISTS quotes (
+    quote_id VARCHAR, article_id VARCHAR, summit_id VARCHAR, speaker_person_id VARCHAR, speaker VARCHAR,
+    text VARCHAR, char_start INTEGER, char_end INTEGER, cue VARCHAR
+);
+CREATE OR REPLACE TEMP VIEW quotes_now AS
 WITH q AS (
     SELECT d.article_id, unnest(e.quotes) AS q
     FROM documents d JOIN etl.extracted e
-      ON e.sha256 = d.sha256 AND e.format = d.format AND e.extractor_version = ?
+      ON e.sha256 = d.sha256 AND e.format = d.format AND e.extractor_version = getvariable('extractor_version')
 )
 SELECT ('q_' || left(sha1(concat(q.article_id, '|', q.q.char_start)), 16))::VARCHAR AS quote_id,
        q.article_id::VARCHAR AS article_id, s.summit_id::VARCHAR AS summit_id,
@@ -15,5 +21,14 @@ SELECT ('q_' || left(sha1(concat(q.article_id, '|', q.q.char_start)), 16))::VARC
        q.q.cue::VARCHAR AS cue
 FROM q
 LEFT JOIN keys_summits_frame s ON s.article_id = q.article_id AND s.summit_local_id = q.q.summit_local_id
-LEFT JOIN keys_people_frame p ON p.article_id = q.article_id AND p.person_local_id = q.q.person_local_id
+LEFT JOIN keys_people_frame p ON p.article_id = q.article_id AND p.person_local_id = q.q.person_local_id;
+DELETE FROM quotes
+WHERE article_id NOT IN (SELECT article_id FROM documents) OR article_id IN (SELECT article_id FROM keys_reread_frame);
+UPDATE quotes SET summit_id = n.summit_id, speaker_person_id = n.speaker_person_id, speaker = n.speaker
+FROM quotes_now n
+WHERE quotes.quote_id = n.quote_id AND (quotes.summit_id, quotes.speaker_person_id, quotes.speaker) IS DISTINCT FROM (n.summit_id, n.speaker_person_id, n.speaker);
+INSERT INTO quotes
+SELECT * FROM quotes_now
+WHERE getvariable('table_is_new') OR article_id IN (SELECT article_id FROM keys_reread_frame)
 ORDER BY article_id, char_start;
+DROP VIEW quotes_now;

@@ -424,6 +424,113 @@ def test_changed_file_replaces_its_rows(first, tmp_path):
         con.close()
 
 
+def test_quotes_and_statistics_updated_in_place_equal_a_build_from_scratch(first, tmp_path):
+    """Quotes and statistics are updated in place (rows that left deleted, changed ones
+    updated, new ones appended): after a run where a quote keeps its offset but not its
+    words, another file is deleted and a new one arrives, every table equals a build from
+    scratch of the same folder."""
+    inp, warehouse, snap = fresh_copy(first, tmp_path)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        quote_id, path, text = con.execute(
+            "SELECT q.quote_id, d.source_path, q.text FROM quotes q JOIN documents d USING (article_id) "
+            "WHERE d.source_path LIKE '%.txt' AND length(q.text) > 20 ORDER BY q.quote_id LIMIT 1").fetchall()[0]
+        gone = con.execute("SELECT source_path FROM documents d WHERE source_path <> ? AND EXISTS "
+                           "(SELECT 1 FROM statistics s WHERE s.article_id = d.article_id) ORDER BY 1 LIMIT 1",
+                           [path]).fetchall()[0][0]
+    finally:
+        con.close()
+    page = inp / path
+    body = page.read_text(encoding="utf-8")
+    assert text in body
+    at = next(i for i, c in enumerate(text) if i > 5 and c in "aeiou")
+    edited = text[:at] + ("o" if text[at] != "o" else "a") + text[at + 1:]  # same offsets, one letter else
+    page.write_text(body.replace(text, edited, 1), encoding="utf-8")
+    (inp / gone).unlink()
+    extra = sorted(p.name for p in FIXTURES.iterdir())[8]
+    shutil.copy(FIXTURES / extra, inp / extra)
+    run(inp, warehouse)
+    got = snapshot(warehouse)
+    assert (quote_id, edited) in {(r[0], r[5]) for r in got["quotes"]}  # updated, same id
+    assert gone not in {r[0] for r in got["documents"]} and extra in {r[0] for r in got["documents"]}
+    clean = tmp_path / "clean" / "warehouse.duckdb"
+    run(inp, clean)
+    assert got == snapshot(clean)
+
+
+# Two page dumps of our own: an unnamed summit in Osaka, then a page that names it.
+UNNAMED_SUMMIT_PAGE = """Example Daily News
+
+Home | World | Business
+
+Leaders arrive for the summit in Osaka
+
+June 27, 2019
+
+OSAKA, June 27 - Leaders began arriving on Thursday for the summit in Osaka, where trade is expected to top the agenda for two days of talks.
+
+"We will not accept a new round of tariffs on our exporters," Prime Minister Shinzo Abe told reporters at the airport.
+
+Officials said trade between the attending economies reached $2.5 trillion last year, up 4 percent from the year before.
+
+The talks open on Friday morning with a session on the world economy.
+
+Copyright Example Daily News
+"""
+NAMING_PAGE = """Example Evening Post
+
+Home | World | Politics
+
+G20 leaders open their summit in Osaka
+
+June 28, 2019
+
+OSAKA, June 28 - The G20 summit in Osaka opened on Friday with leaders of the world's largest economies calling for calm in a trade dispute that has shaken markets.
+
+"Open markets are the foundation of our prosperity," President Cyril Ramaphosa said in his opening remarks.
+
+The group accounts for about 85 percent of world output, officials said.
+
+Talks continue on Saturday.
+
+Copyright Example Evening Post
+"""
+
+
+def test_kept_quotes_and_statistics_follow_a_summit_that_a_new_page_names(tmp_path):
+    """An unchanged page's quotes and statistics keep their rows, but their summit id follows
+    normalisation: once a new page names the unnamed "summit in Osaka" as the G20's, the old
+    page's rows point at the G20 summit, as in a build from scratch."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "arrivals.txt").write_text(UNNAMED_SUMMIT_PAGE, encoding="utf-8")
+    warehouse = tmp_path / "wh" / "warehouse.duckdb"
+    run(inp, warehouse)
+
+    def rows_of(path: Path, page: str) -> set[tuple]:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            return set(con.execute(
+                "SELECT 'quote', q.quote_id, s.organization FROM quotes q JOIN documents d USING (article_id) "
+                "LEFT JOIN summits s USING (summit_id) WHERE d.source_path = ? UNION ALL "
+                "SELECT 'statistic', n.statistic_id, s.organization FROM statistics n JOIN documents d USING (article_id) "
+                "LEFT JOIN summits s USING (summit_id) WHERE d.source_path = ?", [page, page]).fetchall())
+        finally:
+            con.close()
+
+    before = rows_of(warehouse, "arrivals.txt")
+    assert {kind for kind, _, _ in before} == {"quote", "statistic"} and {o for _, _, o in before} == {None}
+    (inp / "opening.txt").write_text(NAMING_PAGE, encoding="utf-8")
+    run(inp, warehouse)
+    assert last_run(warehouse)["parsed"] == 1
+    after = rows_of(warehouse, "arrivals.txt")
+    assert {(k, i) for k, i, _ in after} == {(k, i) for k, i, _ in before}  # the same rows
+    assert {o for _, _, o in after} == {"G20"}  # now at the named summit
+    clean = tmp_path / "clean" / "warehouse.duckdb"
+    run(inp, clean)
+    assert snapshot(warehouse) == snapshot(clean)
+
+
 def test_deleted_file_rows_are_retired(first, tmp_path):
     inp, warehouse, snap = fresh_copy(first, tmp_path)
     con = duckdb.connect(str(warehouse), read_only=True)
