@@ -140,8 +140,7 @@ def export_paths(out_dir: Path, fmt: str = "parquet") -> list[Path]:
 
 
 def export_parquet(warehouse: Path, out_dir: Path, fmt: str = "parquet") -> list[Path]:
-    """Write every table of the published warehouse to ``out_dir`` (Parquet zstd or CSV), a
-    few at a time (:func:`map_published`)."""
+    """Write every table of the published warehouse to ``out_dir`` (Parquet zstd or CSV)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -159,10 +158,9 @@ def export_parquet(warehouse: Path, out_dir: Path, fmt: str = "parquet") -> list
         os.replace(tmp, target)
         return target
 
-    # the largest first, so the small ones fill in beside it
-    jobs = sorted(zip(TABLE_ORDER, export_paths(out_dir, fmt)), key=lambda j: j[0] not in ("articles", "statistics"))
-    done = dict(zip((t for t, _ in jobs), map_published(warehouse, write, jobs)))
-    return [done[t] for t in TABLE_ORDER]
+    # One at a time: Parquet's ordered writer buffers within the reader's memory limit, and two
+    # exports side by side ran out of it at 100k pages (the checks, which can spill, run side by side).
+    return map_published(warehouse, write, list(zip(TABLE_ORDER, export_paths(out_dir, fmt))), threads=1)
 
 
 def map_published(path: str | Path, fn: Callable[[duckdb.DuckDBPyConnection, Any], Any], items: Sequence[Any],
@@ -172,9 +170,10 @@ def map_published(path: str | Path, fn: Callable[[duckdb.DuckDBPyConnection, Any
     published warehouse (:func:`open_published`: one buffer pool, one memory limit).
 
     DuckDB runs a query on as many cores as its table has row groups (of 122,880 rows): over a
-    10k-page warehouse, each check or export keeps one core busy, and the two offsets checks
-    take most of the checks' time. Side by side, both cores work (0.49 to 0.31 s for those two
-    checks). DuckDB releases the GIL while a query runs."""
+    10k-page warehouse, each check keeps one core busy, and the two offsets checks take most of
+    the checks' time. Side by side, both cores work (0.49 to 0.31 s for those two checks).
+    DuckDB releases the GIL while a query runs. The queries share the reader's memory limit:
+    give ``threads=1`` to work that cannot spill to disk."""
     from concurrent.futures import ThreadPoolExecutor
 
     threads = max(1, min(threads or os.cpu_count() or 1, len(items)))
