@@ -76,17 +76,17 @@ def syndication(articles: list[dict[str, Any]],
         "s": np.frombuffer(b"".join(blobs), dtype="<u4"),
         "a": np.repeat(np.array([a["is_aggregator"] for a in order], dtype=bool), counts),
     })
-    # Every passage's first owner, and its first owner among non-aggregator pages; one join
-    # serves both the stories and the duplicates, and the streaming engine keeps it to about
-    # 100 MB at 100k articles. (r, o, n): article r has n passages that o owns first.
+    # Every passage's first owner, and its first owner among non-aggregator pages, in one
+    # group-by. (r, o, n): article r has n passages that o owns first. The two counts are
+    # collected one after the other on the streaming engine (about 100 MB at 100k articles):
+    # collected together (collect_all) they took 250 MB more, for no time saved.
     owners = frame.lazy().group_by("s").agg(pl.col("r").min().alias("o"),
                                             pl.col("r").filter(~pl.col("a")).min().alias("p"))
     joined = frame.lazy().join(owners, on="s")
-    earlier, shared = pl.collect_all([
-        joined.filter(pl.col("o") < pl.col("r")).group_by(["r", "o"]).agg(pl.len().alias("n")),
-        joined.filter(~pl.col("a") & (pl.col("p") < pl.col("r"))).group_by(["r", "p"]).agg(pl.len().alias("n"))
-        .rename({"p": "o"}),
-    ], engine="streaming")
+    earlier = (joined.filter(pl.col("o") < pl.col("r")).group_by(["r", "o"]).agg(pl.len().alias("n"))
+               .collect(engine="streaming"))
+    shared = (joined.filter(~pl.col("a") & (pl.col("p") < pl.col("r"))).group_by(["r", "p"])
+              .agg(pl.len().alias("n")).rename({"p": "o"}).collect(engine="streaming"))
 
     uf = _UnionFind()
     for r, o, n in earlier.iter_rows():
