@@ -28,7 +28,8 @@ from pipeline.process import ArticleRows, shingle_bytes
 
 def _id(prefix: str, *parts: Any) -> str:
     """A stable id: the prefix and 16 hex digits of the SHA-1 of the parts joined by "|" (quotes and
-    statistics get theirs the same way, from article id and offset, in sql/staging/)."""
+    statistics get theirs the same way, from article id and offset, in sql/quotes.sql and
+    sql/statistics.sql)."""
     raw = "|".join("" if p is None else str(p) for p in parts)
     return f"{prefix}_" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
