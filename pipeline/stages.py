@@ -368,14 +368,6 @@ class WorkerPool:
             fut.add_done_callback(over)
         return futures
 
-    def map_unordered(self, fn: Callable[..., Any], jobs: list[tuple[Any, ...]],
-                      shared: dict[str, Any]) -> Iterator[Any]:
-        """``fn(*job)`` for every job (:meth:`submit_all`), results as they finish."""
-        from concurrent.futures import as_completed
-
-        for fut in as_completed(self.submit_all(fn, jobs, shared)):
-            yield fut.result()
-
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
@@ -433,11 +425,27 @@ def run_batches(fn: Callable[..., Any], jobs: list[tuple[Any, ...]], workers: in
         for job in jobs:
             yield fn(*job)
         return
+    with _new_pool_if_broken():
+        yield from _finished(start_workers(workers).submit_all(fn, jobs, shared or {}))
+
+
+def _finished(futures: list[Future]) -> Iterator[Any]:
+    """The results of jobs submitted to the pool, as they finish."""
+    from concurrent.futures import as_completed
+
+    for fut in as_completed(futures):
+        yield fut.result()
+
+
+@contextmanager
+def _new_pool_if_broken() -> Iterator[None]:
+    """A worker that died (killed, out of memory) breaks the pool: it is shut down, so the next
+    stage gets a new one."""
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        yield from start_workers(workers).map_unordered(fn, jobs, shared or {})
-    except BrokenProcessPool:  # a worker died (killed, out of memory): the next stage gets a new pool
+        yield
+    except BrokenProcessPool:
         stop_workers()
         raise
 
@@ -478,8 +486,8 @@ def head_start(plan: Plan, warehouse_path: Path) -> bool:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     today = date.today()
-    jobs = [(plan.root, rels, str(staging / f"clean-{i:05d}.parquet"), str(staging / f"extract-{i:05d}.parquet"), today)
-            for i, rels in enumerate(batches_for(plan.pending, workers))]
+    jobs = [(plan.root, rels, out, out.replace("clean-", "extract-"), today)
+            for rels, out in _clean_batches(plan, staging, workers)]
     futures = start_workers(workers).submit_all(clean_and_extract, jobs, {"cached": plan.previous.cached})
     _HEAD_START = HeadStart(plan, staging, today, futures)
     return True
@@ -601,8 +609,7 @@ def clean_stage(plan: Plan, workers: int | None = None) -> CleanResult:
         results = _collect(head)
     else:
         workers = workers or workers_for(len(plan.pending))
-        jobs = [(plan.root, rels, str(staging / f"clean-{i:05d}.parquet"))
-                for i, rels in enumerate(batches_for(plan.pending, workers))]
+        jobs = [(plan.root, rels, out) for rels, out in _clean_batches(plan, staging, workers)]
         results = run_batches(clean_batch, jobs, workers, shared={"cached": plan.previous.cached})
     for res in results:
         out.reused += res.reused
@@ -613,22 +620,22 @@ def clean_stage(plan: Plan, workers: int | None = None) -> CleanResult:
     return out
 
 
+def _clean_batches(plan: Plan, staging: Path, workers: int) -> list[tuple[list[str], str]]:
+    """(files, cleaned Parquet file) of every batch of ``plan``'s pending files (the extract
+    stage writes ``extract-`` beside each ``clean-`` file)."""
+    return [(rels, str(staging / f"clean-{i:05d}.parquet"))
+            for i, rels in enumerate(batches_for(plan.pending, workers))]
+
+
 def _collect(head: HeadStart) -> Iterator[CleanBatchResult]:
     """The head start's cleaning results as its batches finish; their extractions are kept for
     the extract stage."""
-    from concurrent.futures import as_completed
-    from concurrent.futures.process import BrokenProcessPool
-
     head.extracted = None
     extracted = {}
-    try:
-        for fut in as_completed(head.futures):
-            cleaned, ex = fut.result()
+    with _new_pool_if_broken():
+        for cleaned, ex in _finished(head.futures):
             extracted.update(ex)
             yield cleaned
-    except BrokenProcessPool:
-        stop_workers()
-        raise
     head.extracted = extracted
 
 
