@@ -486,8 +486,7 @@ def head_start(plan: Plan, warehouse_path: Path) -> bool:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     today = date.today()
-    jobs = [(plan.root, rels, out, out.replace("clean-", "extract-"), today)
-            for rels, out in _clean_batches(plan, staging, workers)]
+    jobs = [(plan.root, rels, out, _extract_file(out), today) for rels, out in _clean_batches(plan, staging, workers)]
     futures = start_workers(workers).submit_all(clean_and_extract, jobs, {"cached": plan.previous.cached})
     _HEAD_START = HeadStart(plan, staging, today, futures)
     return True
@@ -622,9 +621,16 @@ def clean_stage(plan: Plan, workers: int | None = None) -> CleanResult:
 
 def _clean_batches(plan: Plan, staging: Path, workers: int) -> list[tuple[list[str], str]]:
     """(files, cleaned Parquet file) of every batch of ``plan``'s pending files (the extract
-    stage writes ``extract-`` beside each ``clean-`` file)."""
+    stage writes beside each: :func:`_extract_file`)."""
     return [(rels, str(staging / f"clean-{i:05d}.parquet"))
             for i, rels in enumerate(batches_for(plan.pending, workers))]
+
+
+def _extract_file(clean_file: str) -> str:
+    """Where the extraction of a cleaned batch goes: ``extract-N`` beside ``clean-N`` (only the
+    file's name changes; the folders above may hold "clean-" too)."""
+    path = Path(clean_file)
+    return str(path.with_name(path.name.replace("clean-", "extract-", 1)))
 
 
 def _collect(head: HeadStart) -> Iterator[CleanBatchResult]:
@@ -685,7 +691,7 @@ class ExtractResult:
 
 
 def extract_stage(clean_batches: list[str], today: date | None = None, workers: int | None = None) -> ExtractResult:
-    jobs = [(f, f.replace("clean-", "extract-"), today) for f in clean_batches]
+    jobs = [(f, _extract_file(f), today) for f in clean_batches]
     total = ExtractResult([j[1] for j in jobs], 0, 0, 0, [])
     head = _HEAD_START
     done = head.extracted if head is not None and head.today == today else None

@@ -296,3 +296,19 @@ def test_the_collector_is_paused_only_while_normalising():
         assert not gc.isenabled()  # a caller that had it off keeps it off
     finally:
         gc.enable()
+
+
+@pytest.mark.skipif(not FIXTURES.is_dir(), reason="fixture articles missing")
+def test_extractions_are_staged_beside_their_batches_whatever_the_folders_are_called(tmp_path):
+    """A batch's extraction goes beside its cleaned file, also when a folder above it has
+    "clean-" in its name (a warehouse kept in /data/clean-room/)."""
+    import pyarrow.parquet as pq
+
+    from pipeline import stages
+
+    staging = tmp_path / "clean-room" / "staging"
+    plan = stages.plan_run(FIXTURES, staging, stages.PreviousRun(None))
+    cleaned = stages.clean_stage(plan, workers=1)
+    extracted = stages.extract_stage(cleaned.batches, workers=1)
+    assert extracted.batches and all(Path(f).parent == staging for f in extracted.batches)
+    assert sum(pq.ParquetFile(f).metadata.num_rows for f in extracted.batches) == extracted.extracted > 0
