@@ -91,13 +91,24 @@ def load_table(con: duckdb.DuckDBPyConnection, table: str, frame: Any) -> int:
     """Create ``table`` from its SQL file, reading the rows from ``frame`` (a polars frame, an
     Arrow table, or the path of a staged Parquet file, which DuckDB's own reader streams within
     its memory limit), visible to the SQL as ``<name>_frame``."""
-    name = table.split(".")[-1] + "_frame"
-    _attach(con, name, frame)
-    try:
+    with _frames(con, {table.split(".")[-1] + "_frame": frame}):
         con.execute(sql_for(table)).fetchall()
-    finally:
-        _detach(con, name, frame)
     return count_rows(con, table)
+
+
+@contextmanager
+def _frames(con: duckdb.DuckDBPyConnection, frames: dict[str, Any]) -> Iterator[None]:
+    """Each frame of ``frames`` (as :func:`load_table` takes them) visible to SQL under its
+    name while the block lasts."""
+    attached = []
+    try:
+        for name, frame in frames.items():
+            _attach(con, name, frame)
+            attached.append((name, frame))
+        yield
+    finally:
+        for name, frame in attached:
+            _detach(con, name, frame)
 
 
 def _attach(con: duckdb.DuckDBPyConnection, name: str, frame: Any) -> None:
@@ -326,13 +337,12 @@ def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str]
         current = sql_digests()
         if previous:
             _prune_copy(con, current)
-        _attach(con, "documents_frame", tables["documents"])
-        _view_staged_extracted(con, extracted_batches)
-        try:
-            con.execute(sql_for("etl.extracted")).fetchall()
-        finally:
-            con.execute("DROP VIEW IF EXISTS staged_extracted")  # a view or a registered empty table
-            _detach(con, "documents_frame", tables["documents"])
+        with _frames(con, {"documents_frame": tables["documents"]}):
+            _view_staged_extracted(con, extracted_batches)
+            try:
+                con.execute(sql_for("etl.extracted")).fetchall()
+            finally:
+                con.execute("DROP VIEW IF EXISTS staged_extracted")  # a view or a registered empty table
         counts["etl.extracted"] = count_rows(con, "etl.extracted")
         for table in (*TABLE_ORDER, *ETL_TABLES):
             if table in BUILT_FROM_CACHE:
@@ -354,17 +364,12 @@ def _build_from_cache(con: duckdb.DuckDBPyConnection, table: str, keys: dict[str
     this run (``keys.reread``) are written again; a new table gets them all."""
     from pipeline.process import EXTRACTOR_VERSION
 
-    for name, frame in keys.items():
-        _attach(con, name.replace(".", "_") + "_frame", frame)
-    try:
-        exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-                             "AND schema_name = 'main' AND table_name = ?", [table]).fetchall()[0][0]
-        con.execute("SET VARIABLE extractor_version = ?", [EXTRACTOR_VERSION])
-        con.execute("SET VARIABLE table_is_new = ?", [not exists])
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                         "AND schema_name = 'main' AND table_name = ?", [table]).fetchall()[0][0]
+    con.execute("SET VARIABLE extractor_version = ?", [EXTRACTOR_VERSION])
+    con.execute("SET VARIABLE table_is_new = ?", [not exists])
+    with _frames(con, {name.replace(".", "_") + "_frame": frame for name, frame in keys.items()}):
         con.execute(sql_for(table)).fetchall()
-    finally:
-        for name, frame in keys.items():
-            _detach(con, name.replace(".", "_") + "_frame", frame)
     return count_rows(con, table)
 
 
