@@ -74,7 +74,7 @@ def run(settings: Settings, record: bool = False, force: bool = False, owns_proc
     try:
         with stages.handing_over(ahead, settings.warehouse_path) if ahead else contextlib.nullcontext():
             return _run_job(settings, record, started, owns_process)
-    finally:
+    finally:  # whatever happened: no worker, head start folder or writer lock outlives the run
         stages.stop_workers()
         stages.end_head_start()
         from pipeline.warehouse import release_writer_lock
@@ -98,7 +98,6 @@ def _run_job(settings: Settings, record: bool, started: float, owns_process: boo
     import dagster as dg
 
     from pipeline.definitions import JOB_NAME, build_definitions
-    from pipeline.warehouse import release_writer_lock
 
     defs = build_definitions(settings)
     job = defs.resolve_job_def(JOB_NAME)
@@ -106,13 +105,10 @@ def _run_job(settings: Settings, record: bool, started: float, owns_process: boo
         # Dagster's modules and the definitions (a few hundred thousand objects) are never
         # garbage; frozen, every full collection of the run skips them (~0.35 s of a small run).
         gc.freeze()
-    try:
-        with (dg.DagsterInstance.get() if record else dg.DagsterInstance.ephemeral()) as instance:
-            result = job.execute_in_process(
-                instance=instance, raise_on_error=False,
-                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
-    finally:
-        release_writer_lock(settings.warehouse_path)
+    with (dg.DagsterInstance.get() if record else dg.DagsterInstance.ephemeral()) as instance:
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
     if not result.success:
         for event in result.all_events:
             if event.is_failure:
