@@ -71,14 +71,9 @@ def check_input(root: Path) -> None:
         raise InputFolderError(f"input folder {root} holds no .html, .htm or .txt file")
 
 
-def scan(root: Path) -> list[Path]:
-    """Every input file under ``root``, sorted; a clear error when there is none."""
-    return [Path(full) for _, full in scan_files(root)]
-
-
 def scan_files(root: Path) -> list[tuple[str, str]]:
-    """(:func:`relative` path, path on disk) of every input file under ``root``, in the order of
-    :func:`scan` (by path components); a clear error when there is none. Strings throughout:
+    """(:func:`relative` path, path on disk) of every input file under ``root``, sorted by path
+    components (as Paths sort); a clear error when there is none. Strings throughout:
     listing 10k files takes 0.05 s, against 0.3 s through Path objects."""
     check_input(root)
     base = os.fspath(root)

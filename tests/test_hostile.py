@@ -112,7 +112,7 @@ import duckdb
 import pytest
 
 from pipeline import ingest
-from pipeline.ingest import Document, Rejection, iter_inputs, read_document, relative, scan, scan_files
+from pipeline.ingest import Document, Rejection, iter_inputs, read_document, relative, scan_files
 from pipeline.process import process_document
 from pipeline.textnorm import MAX_BODY_CHARS
 from hostile import (GOOD_HTML, GOOD_TEXT, SENTINEL, Kind, build_corpus, check_rows, kinds,
@@ -161,7 +161,7 @@ def test_kind_outcome(corpus, name):
     kind = built[name]
     if kind.skip:
         pytest.skip(kind.skip)
-    listed = {relative(root, p) for p in scan(root)}
+    listed = {rel for rel, _ in scan_files(root)}
     for rel in kind.paths:
         path = root / rel
         t0 = time.perf_counter()
@@ -185,7 +185,7 @@ def test_kind_outcome(corpus, name):
 
 def test_not_inputs_are_not_listed(corpus):
     root, _ = corpus
-    listed = {relative(root, p) for p in scan(root)}
+    listed = {rel for rel, _ in scan_files(root)}
     for name in ("README.md", "data.csv", "noext", "x.html", "linked-dir/secret.html"):
         assert name not in listed
     assert "x.html/inside.txt" in listed
@@ -348,7 +348,7 @@ def test_file_replaced_between_listing_and_reading(tmp_path, monkeypatch, swap):
     outside.write_text(SENTINEL)
     path = root / "swapped.html"
     path.write_text(GOOD_HTML)
-    listed = scan(root)
+    listed = [Path(full) for _, full in scan_files(root)]
     assert listed == [path]
     path.unlink()
     if swap == "symlink out":
@@ -398,7 +398,7 @@ def e2e(corpus, tmp_path_factory):
             stop.set()
             t.join()
         TIMINGS["end-to-end CLI run"] = time.perf_counter() - t0
-    seen = sorted(relative(root, p) for p in scan(root))
+    seen = sorted(rel for rel, _ in scan_files(root))
     yield code, out / "wh.duckdb", seen, built
 
 
