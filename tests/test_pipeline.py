@@ -237,6 +237,38 @@ def test_a_dead_worker_fails_its_stage_and_the_next_stage_gets_new_workers():
         stages.stop_workers()
 
 
+def test_held_jobs_reach_the_workers_one_at_a_time_until_the_pool_is_released():
+    """The head start's pool (stages.WorkerPool.submit_all with at_a_time): a job waits in
+    this process while another is in the workers; one cancelled there never runs; after
+    release() every job left goes at once; closing the pool leaves no future pending."""
+    import time
+    from concurrent.futures import wait
+
+    from pipeline import stages
+
+    pool = stages.WorkerPool(2, start=0)
+    try:
+        futures = pool.submit_all(time.sleep, [(0.2,)] * 4, {}, at_a_time=1)
+        assert futures[3].cancel()  # still waiting here: cancelled, never handed over
+        deadline = time.monotonic() + 60
+        while not futures[1].done():
+            assert sum(f.running() for f in futures) <= 1  # handed over and not finished
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+        assert futures[0].done() and not futures[2].done()
+        pool.release()
+        assert futures[2].result(timeout=60) is None
+        assert [f.result() for f in futures[:3]] == [None, None, None] and futures[3].cancelled()
+    finally:
+        pool.close()
+
+    pool = stages.WorkerPool(2, start=0)
+    futures = pool.submit_all(time.sleep, [(0.2,)] * 3, {}, at_a_time=1)
+    pool.close()  # with jobs held and one in a worker
+    done, pending = wait(futures, timeout=60)
+    assert not pending and any(f.cancelled() for f in futures)
+
+
 def test_batches_leave_no_worker_idle():
     from pipeline import stages
 
