@@ -325,9 +325,9 @@ def _leave_at_once() -> None:
 class WorkerPool:
     """Spawned worker processes shared by the clean and extract stages of a run.
 
-    The workers warm up (:func:`_start_worker`) as soon as the pool is made, so a caller that knows
-    early that there is work (``summit-etl run`` does, before Dagster starts) overlaps that
-    cost with its own. Spawned, not forked: a worker never inherits the parent's DuckDB
+    The workers warm up (:func:`_start_worker`) as soon as they start, by default when the pool
+    is made, so a caller that knows early that there is work (``summit-etl run`` does, before
+    Dagster starts) overlaps that cost with its own. Spawned, not forked: a worker never inherits the parent's DuckDB
     connections, threads or locks.
 
     ``start`` (default: every worker) processes start now; the others when jobs need them.
