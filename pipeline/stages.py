@@ -405,7 +405,9 @@ class WorkerPool:
         return futures
 
     def _feed(self, hand_over: Callable[[int], Future | None], futures: list[Future], at_a_time: int) -> None:
-        """Hand ``futures``' jobs over, ``at_a_time`` in the workers until released."""
+        """Hand ``futures``' jobs over, ``at_a_time`` in the workers until released. (The
+        executor counts a worker idle only just after it sets the job's result, so a job handed
+        over in that instant may start a new process early: only the timing changes.)"""
         in_workers: list[Future] = []
         for i in range(len(futures)):
             while not (self._released.is_set() or self._closed):
