@@ -327,8 +327,8 @@ class WorkerPool:
 
     The workers warm up (:func:`_start_worker`) as soon as they start, by default when the pool
     is made, so a caller that knows early that there is work (``summit-etl run`` does, before
-    Dagster starts) overlaps that cost with its own. Spawned, not forked: a worker never inherits the parent's DuckDB
-    connections, threads or locks.
+    Dagster starts) overlaps that cost with its own. Spawned, not forked: a worker never
+    inherits the parent's DuckDB connections, threads or locks.
 
     ``start`` (default: every worker) processes start now; the others when jobs need them.
     Jobs submitted with ``at_a_time`` go to the workers that many at a time until
@@ -444,8 +444,8 @@ def _relay(done: Future, mine: Future, wake: Any) -> None:
         from concurrent.futures import CancelledError
 
         mine.set_exception(CancelledError())
-    elif done.exception() is not None:
-        mine.set_exception(done.exception())
+    elif (exc := done.exception()) is not None:
+        mine.set_exception(exc)
     else:
         mine.set_result(done.result())
     wake.set()
