@@ -58,22 +58,36 @@ _JSONLD_RE = re.compile(
     r"<script\b[^>]*type\s*=\s*[\"']?application/ld\+json[\"']?[^>]*>("
     + _until_close("script") + r")</script\s*>",
     re.S | re.I)
+def _lead(*names: str) -> str:
+    """A lookahead for the first letters of ``names``, put before their alternation in a
+    pattern compiled with re.I (which makes the letters match either case). Under re.I the
+    engine cannot skip a branch by its first letter, so it tries every name in turn at each
+    "<"; the lookahead rejects most tags with one set test (about twice as fast)."""
+    return "(?=[" + "".join(sorted({n[0].lower() for n in names})) + "])"
+
+
 _STRIP_RE = re.compile(
-    "|".join(rf"<{t}\b" + _until_close(t) + rf"</{t}\s*>"
-             for t in ("script", "style", "svg", "noscript", "template"))
-    + r"|<!--.*?-->",
+    "<" + _lead("script", "style", "svg", "noscript", "template", "!")
+    + "(?:" + "|".join(rf"{t}\b" + _until_close(t) + rf"</{t}\s*>"
+                       for t in ("script", "style", "svg", "noscript", "template"))
+    + r"|!--.*?-->)",
     re.S | re.I)
 _HEAD_RE = re.compile(r"<head\b" + _until_close("head") + r"</head\s*>", re.S | re.I)
 # Elements that are dropped anyway, removed before parsing (same-name nesting is rare).
+_PRESTRIP_PAIRED = ("nav", "aside", "footer", "iframe", "select", "button", "figcaption", "picture",
+                    "video", "audio", "map", "object", "textarea")
+_PRESTRIP_VOID = ("img", "input", "link", "meta", "source", "wbr", "col")
 _PRESTRIP_RE = re.compile(
-    r"<(nav|aside|footer|iframe|select|button|figcaption|picture|video|audio|map|object"
-    r"|textarea)\b" + _until_close(r"\1") + r"</\1\s*>"
-    r"|<(?:img|input|link|meta|source|wbr|col)\b[^>]*>", re.S | re.I)
+    "<" + _lead(*_PRESTRIP_PAIRED, *_PRESTRIP_VOID)
+    + "(?:(" + "|".join(_PRESTRIP_PAIRED) + r")\b" + _until_close(r"\1") + r"</\1\s*>"
+    + "|(?:" + "|".join(_PRESTRIP_VOID) + r")\b[^>]*>)", re.S | re.I)
 # Empty elements: a fifth of a typical page's tags. A block one still separates paragraphs
 # (it becomes <br>), an inline one disappears.
-_EMPTY_INLINE_RE = re.compile(r"<(span|i|a|b|em|strong|u|small|font)\b[^<>]*></\1\s*>", re.I)
-_BLANK_INLINE_RE = re.compile(r"<(span|i|a|b|em|strong|u|small|font)\b[^<>]*>\s+</\1\s*>", re.I)
-_EMPTY_BLOCK_RE = re.compile(r"<(div|p|li|ul|ol|section|figure)\b[^<>]*>\s*</\1\s*>", re.I)
+_INLINE = ("span", "i", "a", "b", "em", "strong", "u", "small", "font")
+_BLOCK = ("div", "p", "li", "ul", "ol", "section", "figure")
+_EMPTY_INLINE_RE = re.compile("<" + _lead(*_INLINE) + "(" + "|".join(_INLINE) + r")\b[^<>]*></\1\s*>", re.I)
+_BLANK_INLINE_RE = re.compile("<" + _lead(*_INLINE) + "(" + "|".join(_INLINE) + r")\b[^<>]*>\s+</\1\s*>", re.I)
+_EMPTY_BLOCK_RE = re.compile("<" + _lead(*_BLOCK) + "(" + "|".join(_BLOCK) + r")\b[^<>]*>\s*</\1\s*>", re.I)
 # Whitespace between a block-level tag and the next tag is no text (a block boundary splits
 # the text anyway): dropping it spares the parse one whitespace node per line of markup.
 # (The names are grouped by first letter, which the regex parser factors out: fewer
