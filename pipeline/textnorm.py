@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Double quotation marks of many typographic traditions -> '"'.
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\uff02"
@@ -112,3 +113,12 @@ def join_paragraphs(paragraphs: list[str], limit: int = MAX_BODY_CHARS) -> str:
         out.append(p)
         size += len(p) + (2 if len(out) > 1 else 0)
     return "\n\n".join(out)
+
+
+def first_letters(words: Iterable[str]) -> str:
+    """A lookahead for the first letters of ``words``, to put before their alternation in a
+    pattern compiled with re.I (the letters then match in either case, as the words do).
+    Under re.I the regex engine cannot rule an alternative out by its first letter: it tries
+    every word in turn at each position. The lookahead rules most positions out with one set
+    test, which makes such scans about twice as fast, with the same matches."""
+    return "(?=[" + "".join(sorted({re.escape(w[0].lower()) for w in words})) + "])"

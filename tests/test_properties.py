@@ -11,7 +11,8 @@ a small grammar of tags, attributes and text:
 * ``pipeline.ingest.decode`` (and ``read_document``) accept any bytes, and decoded text is
   always storable (valid UTF-8);
 * gzip decompression honours its size limit; the body cap holds;
-* the syndication shingles computed all at once equal their one-run-at-a-time definition.
+* the syndication shingles computed all at once equal their one-run-at-a-time definition;
+* a first-letter lookahead before a case-insensitive alternation changes none of its matches.
 
 The profile is bounded (``max_examples`` 60 or 120 per test, no deadline, no example database) so
 the file runs in well under a minute.
@@ -308,3 +309,33 @@ def test_a_passage_hashes_alike_wherever_it_stands():
     assert len(alone) == 4  # 11 words: four runs of eight
     assert shingles("Earlier — " + passage.upper() + " on Friday.")[1:5].tolist() == alone.tolist()
     assert shingles("seven words are not enough here ok").size == 0
+
+
+# ---------------------------------------------------------------- first-letter lookaheads
+def _lookahead_patterns():
+    from pipeline.clean import html as H
+    from pipeline.extract import meetings, quotes
+    return [H._STRIP_RE, H._PRESTRIP_RE, H._EMPTY_INLINE_RE, H._BLANK_INLINE_RE, H._EMPTY_BLOCK_RE,
+            meetings._MEET, quotes._VERB]
+
+
+_LOOKAHEAD_WORDS = ["script", "style", "svg", "noscript", "template", "!--", "-->", "nav", "aside", "img",
+                    "textarea", "col", "span", "i", "a", "b", "em", "font", "div", "p", "li", "section",
+                    "figure", "met", "meets", "sat down", "hosted", "held", "talks", "with", "shook hands",
+                    "said", "told reporters", "emphasized", "spoke of", "called on", "x"]
+_LOOKAHEAD_TOKENS = st.one_of(
+    st.sampled_from(_LOOKAHEAD_WORDS).flatmap(
+        lambda w: st.sampled_from([w, w.upper(), w.capitalize(), w.replace("s", "\u017f"), w.replace("i", "\u0130"),
+                                   w.replace("i", "\u0131"), w.replace("k", "\u212a")])),
+    st.sampled_from(["<", ">", "</", " ", "  ", "\n", "=", '"', "'", "-", "class='x'", "İ", "ſ", "K"]))
+
+
+@PROFILE
+@given(st.lists(_LOOKAHEAD_TOKENS, max_size=40).map("".join))
+def test_first_letter_lookaheads_change_no_match(text):
+    """Each pattern finds what it finds without its first-letter lookahead (pipeline.textnorm.
+    first_letters), in any case, with the characters re.I folds specially (İ, ı, ſ, Kelvin K)."""
+    for rx in _lookahead_patterns():
+        plain = re.compile(re.sub(r"\(\?=\[[^\]]*\]\)", "", rx.pattern, count=1), rx.flags)
+        assert plain.pattern != rx.pattern
+        assert [m.group(0) for m in rx.finditer(text)] == [m.group(0) for m in plain.finditer(text)], rx.pattern[:40]

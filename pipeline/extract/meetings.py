@@ -14,17 +14,20 @@ from dataclasses import dataclass
 
 from pipeline.extract import people as P
 from pipeline.extract.units import Units
+from pipeline.textnorm import first_letters
 
+# every alternative of _MEET begins with one of these words, whatever the case: a sentence
+# without any of them (most sentences) holds no match and is not scanned (and _MEET is tried
+# only where one of their first letters starts a word)
+_MEET_LEADS = re.compile("met|meet|convened|sat|host|received|welcomed|held|hold|had|have|wrapped|concluded|began|"
+                         "started|opened|continued|talks|shook")  # searched for in the case-folded body
 _MEET = re.compile(
-    r"\b(?:met|meets|meet|meeting|convened|sat\s+down|hosted|hosts|received|welcomed|"
+    r"\b" + first_letters(_MEET_LEADS.pattern.split("|"))
+    + r"(?:met|meets|meet|meeting|convened|sat\s+down|hosted|hosts|received|welcomed|"
     r"(?:held|hold|holds|holding|had|have)\s+(?:[\w\-]+\s+){0,4}?(?:talks|meeting|meetings|discussions|conversation|"
     r"exchange|a\s+summit|one-on-one|tete-a-tete|bilateral)|"
     r"(?:wrapped\s+up|concluded|began|started|opened|continued)\s+(?:[\w\-]+\s+){0,4}?(?:talks|meetings?|discussions)|"
     r"talks\s+with|talks\s+between|meeting\s+(?:with|between)|shook\s+hands)\b", re.I)
-# every alternative of _MEET begins with one of these words, whatever the case: a sentence
-# without any of them (most sentences) holds no match and is not scanned
-_MEET_LEADS = re.compile("met|meet|convened|sat|host|received|welcomed|held|hold|had|have|wrapped|concluded|began|"
-                         "started|opened|continued|talks|shook")  # searched for in the case-folded body
 _BOUNDARY = re.compile(r",\s*(?:who|which|where|while|whose)\b|;|\s(?:but|because|although|after|before|amid|"
                        r"said|says|told|adding|saying)\s|:", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|no longer|declined to|refused to|won't|will not|did not|didn't)\s+(?:\w+\s+)?$", re.I)
