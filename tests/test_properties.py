@@ -314,15 +314,18 @@ def test_a_passage_hashes_alike_wherever_it_stands():
 # ---------------------------------------------------------------- first-letter lookaheads
 def _lookahead_patterns():
     from pipeline.clean import html as H
-    from pipeline.extract import meetings, quotes
+    from pipeline.clean import meta
+    from pipeline.extract import meetings, people, quotes, statistics
     return [H._STRIP_RE, H._PRESTRIP_RE, H._EMPTY_INLINE_RE, H._BLANK_INLINE_RE, H._EMPTY_BLOCK_RE,
-            meetings._MEET, quotes._VERB]
+            meetings._MEET, quotes._VERB, statistics._APPEAL, people._PLACE_BEFORE, meta._OUTLET_HINT]
 
 
 _LOOKAHEAD_WORDS = ["script", "style", "svg", "noscript", "template", "!--", "-->", "nav", "aside", "img",
                     "textarea", "col", "span", "i", "a", "b", "em", "font", "div", "p", "li", "section",
                     "figure", "met", "meets", "sat down", "hosted", "held", "talks", "with", "shook hands",
-                    "said", "told reporters", "emphasized", "spoke of", "called on", "x"]
+                    "said", "told reporters", "emphasized", "spoke of", "called on", "donations", "support us",
+                    "a month to support", "subscribe", "in", "inside", "the", "of", "©", "(c)", "copyright",
+                    "journalists", "about", "x"]
 _LOOKAHEAD_TOKENS = st.one_of(
     st.sampled_from(_LOOKAHEAD_WORDS).flatmap(
         lambda w: st.sampled_from([w, w.upper(), w.capitalize(), w.replace("s", "\u017f"), w.replace("i", "\u0130"),

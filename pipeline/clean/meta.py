@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from pipeline import localcache
+from pipeline.textnorm import first_letters
 
 __all__ = [
     "parse_date",
@@ -188,7 +189,7 @@ _OUTLET_PATTERNS: list[tuple[re.Pattern, int]] = [
 # tested with ``in`` on their lower-case form (the same answer: no hint needs a word boundary).
 _HINTS = ("responsibility", "message", "note", "word", "journalists", "website", "support", "©", "copyright",
           "(c)", "subscribe", "follow", "welcome", "about")
-_OUTLET_HINT = re.compile("|".join(re.escape(h) for h in _HINTS), re.I)
+_OUTLET_HINT = re.compile(first_letters(_HINTS) + "(?:" + "|".join(re.escape(h) for h in _HINTS) + ")", re.I)
 # words that are not outlet names although capitalised
 _NOT_OUTLET = re.compile(
     r"^(?:Our|Us|We|Your|You|My|This|These|All|Independent|Quality|Free|The\s+(?:Site|Website|Page|"
