@@ -77,9 +77,11 @@ _PRESTRIP_RE = re.compile(
 # (it becomes <br>), an inline one disappears.
 _INLINE = ("span", "i", "a", "b", "em", "strong", "u", "small", "font")
 _BLOCK = ("div", "p", "li", "ul", "ol", "section", "figure")
-_EMPTY_INLINE_RE = re.compile("<" + first_letters(_INLINE) + "(" + "|".join(_INLINE) + r")\b[^<>]*></\1\s*>", re.I)
-_BLANK_INLINE_RE = re.compile("<" + first_letters(_INLINE) + "(" + "|".join(_INLINE) + r")\b[^<>]*>\s+</\1\s*>", re.I)
-_EMPTY_BLOCK_RE = re.compile("<" + first_letters(_BLOCK) + "(" + "|".join(_BLOCK) + r")\b[^<>]*>\s*</\1\s*>", re.I)
+_INLINE_OPEN = "<" + first_letters(_INLINE) + "(" + "|".join(_INLINE) + r")\b[^<>]*>"
+_BLOCK_OPEN = "<" + first_letters(_BLOCK) + "(" + "|".join(_BLOCK) + r")\b[^<>]*>"
+_EMPTY_INLINE_RE = re.compile(_INLINE_OPEN + r"</\1\s*>", re.I)
+_BLANK_INLINE_RE = re.compile(_INLINE_OPEN + r"\s+</\1\s*>", re.I)
+_EMPTY_BLOCK_RE = re.compile(_BLOCK_OPEN + r"\s*</\1\s*>", re.I)
 # Whitespace between a block-level tag and the next tag is no text (a block boundary splits
 # the text anyway): dropping it spares the parse one whitespace node per line of markup.
 # (The names are grouped by first letter, which the regex parser factors out: fewer
