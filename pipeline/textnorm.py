@@ -2,6 +2,8 @@
 
 Every later character offset points into text that went through
 :func:`normalise_text`, so this is the one place that decides what the body looks like.
+(:func:`first_letters`, which speeds up the case-insensitive scans of cleaning and extraction
+alike, lives here too, below the modules that use it.)
 """
 from __future__ import annotations
 

@@ -58,10 +58,10 @@ _JSONLD_RE = re.compile(
     r"<script\b[^>]*type\s*=\s*[\"']?application/ld\+json[\"']?[^>]*>("
     + _until_close("script") + r")</script\s*>",
     re.S | re.I)
+_STRIPPED = ("script", "style", "svg", "noscript", "template")  # with their content, and comments
 _STRIP_RE = re.compile(
-    "<" + first_letters(("script", "style", "svg", "noscript", "template", "!"))
-    + "(?:" + "|".join(rf"{t}\b" + _until_close(t) + rf"</{t}\s*>"
-                       for t in ("script", "style", "svg", "noscript", "template"))
+    "<" + first_letters((*_STRIPPED, "!--"))
+    + "(?:" + "|".join(rf"{t}\b" + _until_close(t) + rf"</{t}\s*>" for t in _STRIPPED)
     + r"|!--.*?-->)",
     re.S | re.I)
 _HEAD_RE = re.compile(r"<head\b" + _until_close("head") + r"</head\s*>", re.S | re.I)

@@ -389,9 +389,8 @@ def _language_identifier() -> Any:
     stat = model.stat()
     key = localcache.digest(f"py3langid={version('py3langid')}", str(model), f"{stat.st_size}:{stat.st_mtime_ns}",
                             "table=float32")
-    identifier = localcache.load_or_build(
+    return localcache.load_or_build(
         "langid", key, lambda: _with_float32_table(LanguageIdentifier.from_model_file(MODEL_FILE)), codec="pickle")
-    return _with_float32_table(identifier)  # (a no-op on a cached identifier)
 
 
 def _with_float32_table(identifier: Any) -> Any:
