@@ -640,8 +640,9 @@ def clean_batch(root: str, rels: list[str], out: str,
     res = CleanBatchResult()
     rows = []
     root_path = Path(root)
-    for rel in rels:
-        path = ingest.on_disk(root_path / rel)  # rel may hold \xNN escapes of an undecodable name
+    paths = [ingest.on_disk(root_path / rel) for rel in rels]  # rel may hold \xNN escapes of an undecodable name
+    ingest.prefetch(paths)  # the disk reads them while the pages before them are cleaned
+    for rel, path in zip(rels, paths):
         try:
             st = path.lstat()
             res.file_facts[rel] = (st.st_size, st.st_mtime_ns)

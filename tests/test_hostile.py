@@ -237,6 +237,39 @@ def test_a_fifo_never_blocks(tmp_path):
     assert result.reason == "not a regular file" and "pipe" in result.detail
 
 
+def test_prefetch_opens_only_regular_files_and_never_blocks(tmp_path, monkeypatch):
+    """The read-ahead hint a worker gives for its batch opens each non-empty regular file once
+    (without following links) and nothing else: a pipe, a link, a folder, an empty or a missing
+    file is left to read_document, which then says what it says without the hint."""
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "page.html").write_text(GOOD_HTML)
+    (root / "empty.txt").write_text("")
+    os.mkfifo(root / "pipe.html")
+    (root / "link.html").symlink_to(root / "page.html")
+    (root / "folder.html").mkdir()
+    names = ["page.html", "empty.txt", "pipe.html", "link.html", "folder.html", "missing.html"]
+    paths = [root / n for n in names]
+    before = [(r.reason, r.detail) if isinstance(r, Rejection) else r.sha256
+              for r in (read_document(root, p) for p in paths)]
+    opened = []
+    real_open = os.open
+
+    def recording(path, flags, *a, **kw):
+        opened.append((Path(path).name, flags))
+        return real_open(path, flags, *a, **kw)
+
+    monkeypatch.setattr(os, "open", recording)
+    _finishes(lambda: ingest.prefetch(paths), 10)
+    assert [name for name, _ in opened] == ["page.html"]
+    assert opened[0][1] & os.O_NOFOLLOW and opened[0][1] & os.O_NONBLOCK
+    monkeypatch.setattr(os, "open", real_open)
+    after = [(r.reason, r.detail) if isinstance(r, Rejection) else r.sha256
+             for r in (read_document(root, p) for p in paths)]
+    assert after == before
+    assert isinstance(before[0], str) and before[2][0] == "not a regular file"
+
+
 def test_unreadable_file_simulated_works_as_root(tmp_path, monkeypatch):
     """Root reads chmod-000 files, so the denied open is simulated (the same OSError path)."""
     root = tmp_path / "in"
