@@ -13,6 +13,7 @@ a small grammar of tags, attributes and text:
 * gzip decompression honours its size limit; the body cap holds;
 * the syndication shingles computed all at once equal their one-run-at-a-time definition;
 * a first-letter lookahead before a case-insensitive alternation changes none of its matches.
+* the attribute pruning before the parse passes over only the tags it would give back as they are.
 
 The profile is bounded (``max_examples`` 60 or 120 per test, no deadline, no example database) so
 the file runs in well under a minute.
@@ -29,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hostile import check_rows
@@ -342,3 +343,33 @@ def test_first_letter_lookaheads_change_no_match(text):
         plain = re.compile(re.sub(r"\(\?=\[[^\]]*\]\)", "", rx.pattern, count=1), rx.flags)
         assert plain.pattern != rx.pattern
         assert [m.group(0) for m in rx.finditer(text)] == [m.group(0) for m in plain.finditer(text)], rx.pattern[:40]
+
+
+# ---------------------------------------------------------------- attribute pruning
+_ATTR_NAMES = ["class", "id", "role", "itemprop", "style", "datetime", "aria-hidden", "hidden", "href", "data-id",
+               "width", "onclick", "title", "classic", "idx", "rel"]
+_ATTR_VALUES = ['"x"', '"a b"', "'y'", "z", '"a>b"', "'<'", '"open', "'half", '""', '"hidden"', "-1"]
+_ATTR_TOKENS = st.one_of(
+    st.sampled_from(_ATTR_NAMES).flatmap(lambda n: st.sampled_from([n, n.upper(), n.capitalize(), n.replace("s", "\u017f"),
+                                                                   n.replace("i", "\u0130"), n.replace("k", "\u212a")])),
+    st.sampled_from(_ATTR_VALUES),
+    st.sampled_from(["<", ">", "</", "/>", "<p", "<div", "<a", "<span", "<h2", "<x-y", " ", "  ", "\t", "\n",
+                     "=", " = ", "/", "text", "İ", "ſ"]))
+
+
+@PROFILE
+@given(st.lists(_ATTR_TOKENS, max_size=40).map("".join))
+@example('<div class="a>b">text</div><p class=\'a>b\'>')  # a ">" inside quotes ends the tag
+@example("<p class='<'>x<p class='a' id=\"b<\">")
+@example('<div class="x" hidden>a<div hidden/>b<div hidden>c<div hidden="hidden">')
+@example('<div CLASS="x" Id=y>a<h2 claſs="x">b<a class="x"\n>')
+def test_attribute_pruning_skips_only_tags_it_would_give_back_unchanged(text):
+    """_TAG_ATTRS_RE passes over the tags whose attributes _keep_attrs keeps as they are; the
+    pruned page is the one pruning every tag with attributes gives."""
+    from pipeline.clean import html as H
+    every_tag = re.compile(r"<([a-zA-Z][\w:-]*)\s([^<>]*)>")
+    assert H._TAG_ATTRS_RE.sub(H._keep_attrs, text) == every_tag.sub(H._keep_attrs, text)
+    for sample in ('<div class="x">', '<p id=a class=\'b\' hidden>', '<time datetime="2024-01-02">'):
+        assert H._TAG_ATTRS_RE.search(sample) is None  # given back unchanged: never a Python call
+    for sample in ('<div  class="x">', '<div\nclass="x">', '<a href="/x" class="y">', '<div class="x" >'):
+        assert H._TAG_ATTRS_RE.search(sample) is not None
