@@ -91,9 +91,9 @@ _BLOCK_GAP_RE = re.compile(
     r"|(?:footer|figure|form|fieldset)|(?:table|thead|tbody|tfoot|tr|td|th)|(?:blockquote|br|body))"
     r"\b[^<>]*>)\s+(?=<)", re.I)
 # Only the attributes the cleaner reads survive into the parse (shortens it a lot).
-_KEPT_NAMES = r"(?:class|id|role|itemprop|style|datetime|aria-hidden)\s*=\s*"
+_KEPT_ATTR_START = r"(?:class|id|role|itemprop|style|datetime|aria-hidden)\s*=\s*"
 _KEEP_ATTR_RE = re.compile(
-    r"\s(" + _KEPT_NAMES + r"""(?:"[^"]*"|'[^']*'|[^\s>"']+)|hidden(?=\s|/|$))""", re.I)
+    r"\s(" + _KEPT_ATTR_START + r"""(?:"[^"]*"|'[^']*'|[^\s>"']+)|hidden(?=\s|/|$))""", re.I)
 # A tag with attributes, except one that _keep_attrs would give back as it is (its attributes
 # all kept ones, each after one space: most tags of a page, ``<div class="x">``), which the
 # lookahead passes over without a Python call. (Within a tag a value holds no "<" or ">", and
@@ -101,7 +101,7 @@ _KEEP_ATTR_RE = re.compile(
 # the tag's ">". tests/test_properties.py checks the rewrite against the plain pattern's.)
 _TAG_ATTRS_RE = re.compile(
     r"<([a-zA-Z][\w:-]*)"
-    r"""(?!(?i: (?:""" + _KEPT_NAMES + r"""(?:"[^"<>]*"|'[^'<>]*'|[^\s<>"']+)|hidden(?=[\s/>])))+>)"""
+    r"""(?!(?i: (?:""" + _KEPT_ATTR_START + r"""(?:"[^"<>]*"|'[^'<>]*'|[^\s<>"']+)|hidden(?=[\s/>])))+>)"""
     r"\s([^<>]*)>")
 
 
