@@ -2,14 +2,14 @@
 
 Every later character offset points into text that went through
 :func:`normalise_text`, so this is the one place that decides what the body looks like.
-(:func:`first_letters`, which speeds up the case-insensitive scans of cleaning and extraction
-alike, lives here too, below the modules that use it.)
+(:func:`first_letters` and :func:`alternation`, which speed up the case-insensitive scans of
+cleaning and extraction alike, live here too, below the modules that use them.)
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 # Double quotation marks of many typographic traditions -> '"'.
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\uff02"
@@ -125,3 +125,10 @@ def first_letters(words: Iterable[str]) -> str:
     test, which makes such scans about twice as fast, with the same matches. Each word must
     begin with a literal character (not an escape, a class or a group), which it matches."""
     return "(?=[" + "".join(sorted({re.escape(w[0].lower()) for w in words})) + "])"
+
+
+def alternation(words: Sequence[str], capture: bool = False) -> str:
+    """``words`` (regex fragments) as one group of alternatives, capturing when ``capture``,
+    behind their :func:`first_letters` lookahead: the lookahead and the alternatives come from
+    the one list, so they cannot drift apart."""
+    return first_letters(words) + ("(" if capture else "(?:") + "|".join(words) + ")"

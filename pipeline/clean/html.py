@@ -37,7 +37,7 @@ from bs4.element import Comment, Doctype, ProcessingInstruction, CData, Declarat
 from pipeline.clean import meta as page_meta
 from pipeline.clean.meta import parse_date
 from pipeline.clean.page import CleanedPage
-from pipeline.textnorm import MAX_CLEAN_CHARS, first_letters, join_paragraphs, normalise_line
+from pipeline.textnorm import MAX_CLEAN_CHARS, alternation, first_letters, join_paragraphs, normalise_line
 
 __all__ = ["clean_html", "extract_body"]
 
@@ -77,8 +77,8 @@ _PRESTRIP_RE = re.compile(
 # (it becomes <br>), an inline one disappears.
 _INLINE = ("span", "i", "a", "b", "em", "strong", "u", "small", "font")
 _BLOCK = ("div", "p", "li", "ul", "ol", "section", "figure")
-_INLINE_OPEN = "<" + first_letters(_INLINE) + "(" + "|".join(_INLINE) + r")\b[^<>]*>"
-_BLOCK_OPEN = "<" + first_letters(_BLOCK) + "(" + "|".join(_BLOCK) + r")\b[^<>]*>"
+_INLINE_OPEN = "<" + alternation(_INLINE, capture=True) + r"\b[^<>]*>"
+_BLOCK_OPEN = "<" + alternation(_BLOCK, capture=True) + r"\b[^<>]*>"
 _EMPTY_INLINE_RE = re.compile(_INLINE_OPEN + r"</\1\s*>", re.I)
 _BLANK_INLINE_RE = re.compile(_INLINE_OPEN + r"\s+</\1\s*>", re.I)
 _EMPTY_BLOCK_RE = re.compile(_BLOCK_OPEN + r"\s*</\1\s*>", re.I)

@@ -19,10 +19,11 @@ from pipeline.textnorm import first_letters
 # every alternative of _MEET begins with one of these words, whatever the case: a sentence
 # without any of them (most sentences) holds no match and is not scanned (and _MEET is tried
 # only where one of their first letters starts a word)
-_MEET_LEADS = re.compile("met|meet|convened|sat|host|received|welcomed|held|hold|had|have|wrapped|concluded|began|"
-                         "started|opened|continued|talks|shook")  # searched for in the case-folded body
+_MEET_LEAD_WORDS = ("met", "meet", "convened", "sat", "host", "received", "welcomed", "held", "hold", "had", "have",
+                    "wrapped", "concluded", "began", "started", "opened", "continued", "talks", "shook")
+_MEET_LEADS = re.compile("|".join(_MEET_LEAD_WORDS))  # searched for in the case-folded body
 _MEET = re.compile(
-    r"\b" + first_letters(_MEET_LEADS.pattern.split("|"))
+    r"\b" + first_letters(_MEET_LEAD_WORDS)
     + r"(?:met|meets|meet|meeting|convened|sat\s+down|hosted|hosts|received|welcomed|"
     r"(?:held|hold|holds|holding|had|have)\s+(?:[\w\-]+\s+){0,4}?(?:talks|meeting|meetings|discussions|conversation|"
     r"exchange|a\s+summit|one-on-one|tete-a-tete|bilateral)|"

@@ -20,7 +20,7 @@ from functools import cache, lru_cache
 from pipeline import reference
 from pipeline.clean.meta import wire_name
 from pipeline.extract.units import LOWER, UPPER
-from pipeline.textnorm import first_letters
+from pipeline.textnorm import alternation
 
 _PARTICLES = {"bin", "ibn", "al", "el", "de", "da", "dos", "das", "du", "van", "von", "der", "den",
               "la", "le", "di", "del", "ben", "abu", "y", "zu"}
@@ -404,8 +404,7 @@ _SPEECH_OR_MEET = re.compile(
 _HEAD_OF = re.compile(r",\s+(?:the\s+)?(?:head|chief|chair\w*|president|secretary[\s\-]general|director[\s\-]general)\s+"
                       r"of\s+(?:the\s+)?(?P<org>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,4})", re.I)
 _PLACE_WORDS = ("at", "in", "from", "to", "of", "on", "near", "inside", "outside", "into", "the")
-_PLACE_BEFORE = re.compile(r"\b" + first_letters(_PLACE_WORDS) + "(?:" + "|".join(_PLACE_WORDS)
-                           + r")\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
+_PLACE_BEFORE = re.compile(r"\b" + alternation(_PLACE_WORDS) + r"\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
 _APPOSITIVE = re.compile(r",\s+(?:the\s+|a\s+)?[^,;.\"]{1,60},")
 _SAID_BEFORE = re.compile(r"\b(?:said|says|according to|told by)\s*$")
 

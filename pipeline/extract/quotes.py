@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pipeline import reference
 from pipeline.extract import people as P
 from pipeline.extract.units import UPPER, Units
-from pipeline.textnorm import first_letters
+from pipeline.textnorm import alternation
 
 MIN_WORDS = 4
 
@@ -38,7 +38,7 @@ SPEECH_VERBS = (
     "admitted|agreed|boasted|charged|commented|countered|lamented|pointed out|went on|said in a statement|"
     "called for|called on|called|described|hailed|praised|assured|proposed|spoke of|spoke"
 )
-_VERB = re.compile(rf"\b{first_letters(SPEECH_VERBS.split('|'))}(?:{SPEECH_VERBS})\b", re.I)
+_VERB = re.compile(rf"\b{alternation(SPEECH_VERBS.split('|'))}\b", re.I)
 _AFTER_SPEAKER_VERB = re.compile(
     rf"^\s*[,\u2014\-]?(?!\s*(?:while|and|but|as|after|before|when|because|although|whereas|though|since)\b)\s*(?P<who>[^,;\"]{{1,80}}?)\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+|would\s+|will\s+)?"
     rf"(?P<verb>{SPEECH_VERBS})\b", re.I)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pipeline.extract.units import Units, finditer_at
-from pipeline.textnorm import first_letters
+from pipeline.textnorm import alternation
 
 _WORD_NUMBERS = {
     "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -97,7 +97,7 @@ _WORD_SCALE = re.compile(rf"(?<![\w\-]){_QUAL}(?P<word>{'|'.join(_SCALE_WORD_NUM
 _APPEAL_PHRASES = (r"donat\w+", r"support\s+us", r"support\s+our", "patreon", r"subscribe\w*", "subscription",
                    r"a\s+gift\s+of", r"per\s+month", r"a\s+month\b.*\bsupport", r"sign\s+up", r"free\s+trial",
                    r"become\s+a\s+(?:member|supporter)")
-_APPEAL = re.compile(r"\b" + first_letters(_APPEAL_PHRASES) + "(?:" + "|".join(_APPEAL_PHRASES) + r")\b", re.I)
+_APPEAL = re.compile(r"\b" + alternation(_APPEAL_PHRASES) + r"\b", re.I)
 
 
 _GROUP_OF = re.compile(r"\b(?:Group\s+of|G-?)\s*$")
