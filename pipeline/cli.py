@@ -53,6 +53,24 @@ def run(settings: Settings, record: bool = False, force: bool = False, owns_proc
     ``owns_process`` (the console script, :func:`entry`): the objects built before the job
     starts live until the process ends, so they are moved out of the garbage collector's way."""
     ensure_dagster_home()
+    from pipeline import workers
+
+    # The first worker starts before anything else is imported, so that it is ready about
+    # 0.4 s sooner if the plan has many files to read; a run that needs none stops it at once.
+    if workers.pool_size() > 1:
+        workers.start_workers(start=1)
+    try:
+        return _plan_and_run(settings, record, force, owns_process)
+    finally:  # whatever happened: no worker, head start folder or writer lock outlives the run
+        workers.stop_workers()
+        from pipeline import stages
+        from pipeline.warehouse import release_writer_lock
+
+        stages.end_head_start()
+        release_writer_lock(settings.warehouse_path)
+
+
+def _plan_and_run(settings: Settings, record: bool, force: bool, owns_process: bool) -> int:
     from pipeline import stages
     from pipeline.ingest import InputFolderError, check_input
 
@@ -66,20 +84,15 @@ def run(settings: Settings, record: bool = False, force: bool = False, owns_proc
         ahead = stages.look_ahead(settings.input_dir, settings.warehouse_path)
     except Exception:  # the run itself will say what is wrong, in its own words
         ahead = None
+    head = (ahead is not None and stages.workers_for(len(ahead.pending)) > 1
+            and _lock(settings.warehouse_path) and stages.head_start(ahead, settings.warehouse_path))
+    if not head:
+        stages.stop_workers()  # the worker started ahead is not needed (it had no job: it is not waited for)
     if ahead is not None and not force and stages.nothing_to_do(ahead, settings.exports_dir):
         _summarise(settings, ahead, time.perf_counter() - started, started_run=False)
         return 0
-    if ahead is not None and stages.workers_for(len(ahead.pending)) > 1 and _lock(settings.warehouse_path):
-        stages.head_start(ahead, settings.warehouse_path)
-    try:
-        with stages.handing_over(ahead, settings.warehouse_path) if ahead else contextlib.nullcontext():
-            return _run_job(settings, record, started, owns_process)
-    finally:  # whatever happened: no worker, head start folder or writer lock outlives the run
-        stages.stop_workers()
-        stages.end_head_start()
-        from pipeline.warehouse import release_writer_lock
-
-        release_writer_lock(settings.warehouse_path)
+    with stages.handing_over(ahead, settings.warehouse_path) if ahead else contextlib.nullcontext():
+        return _run_job(settings, record, started, owns_process)
 
 
 def _lock(warehouse: Path) -> bool:

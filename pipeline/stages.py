@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 from pipeline import ingest
 from pipeline.process import (EXTRACTOR_VERSION, ArticleRows, article_id_for, clean_record, extract_record,
                               rows_from_json, rows_to_json, shingle_bytes)
+from pipeline.workers import WorkerPool, pool_size, share, shared_value, start_workers, stop_workers
 
 BATCH_SIZE = 200
 PARALLEL_FROM = 64  # documents; fewer are processed in this process (spawning costs ~1 s)
@@ -223,10 +224,9 @@ def nothing_to_do(plan: Plan, exports_dir: Path) -> bool:
 def workers_for(n_items: int) -> int:
     """Worker processes for ``n_items`` files or pages: one (this process) below PARALLEL_FROM,
     else ``SUMMIT_ETL_WORKERS`` or every core."""
-    configured = int(os.environ.get("SUMMIT_ETL_WORKERS", "0") or 0)
     if n_items < PARALLEL_FROM:
         return 1
-    return configured or (os.cpu_count() or 1)
+    return pool_size()
 
 
 def batches_for(items: list[Any], workers: int) -> list[list[Any]]:
@@ -302,198 +302,6 @@ def warm_up() -> None:
         pass
 
 
-def _start_worker() -> None:
-    """A worker's initializer: warm up, and leave at once when the pool shuts down."""
-    import atexit
-
-    warm_up()
-    atexit.register(_leave_at_once)
-
-
-def _leave_at_once() -> None:
-    """A worker's last act: its results are sent and multiprocessing has run its finalizers,
-    so it leaves without the interpreter's teardown of every module (about 0.1 s, which the
-    run would wait for before normalising)."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except Exception:
-            pass
-    os._exit(0)
-
-
-class WorkerPool:
-    """Spawned worker processes shared by the clean and extract stages of a run.
-
-    The workers warm up (:func:`_start_worker`) as soon as they start, by default when the pool
-    is made, so a caller that knows early that there is work (``summit-etl run`` does, before
-    Dagster starts) overlaps that cost with its own. Spawned, not forked: a worker never
-    inherits the parent's DuckDB connections, threads or locks.
-
-    ``start`` (default: every worker) processes start now; the others when jobs need them.
-    Jobs submitted with ``at_a_time`` go to the workers that many at a time until
-    :meth:`release`, then all at once (the head start leaves a core to the process loading
-    Dagster)."""
-
-    def __init__(self, workers: int, start: int | None = None):
-        import multiprocessing
-        import threading
-        from concurrent.futures import ProcessPoolExecutor
-
-        self.workers = workers
-        self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_start_worker)
-        self._released = threading.Event()
-        self._wake = threading.Event()  # a held job finished, or the pool was released or closed
-        self._closed = False
-        self._feeders: list[Any] = []
-        for _ in range(workers if start is None else start):
-            # spawned executors start a process per submitted task, up to the limit
-            self._executor.submit(int)
-
-    def submit_all(self, fn: Callable[..., Any], jobs: list[tuple[Any, ...]],
-                   shared: dict[str, Any], at_a_time: int | None = None) -> list[Future]:
-        """``fn(*job)`` for every job; ``shared`` reaches each worker once, through a file
-        (removed when the last job is over), instead of being pickled with every job.
-
-        Without ``at_a_time`` every job is submitted now. With it, a thread of this process
-        hands the jobs over that many at a time until :meth:`release`; the futures returned
-        stand for every job from the start (a job cancelled before it was handed over never
-        runs)."""
-        import pickle
-        import tempfile
-        import threading
-
-        fd, path = tempfile.mkstemp(prefix="summit-etl-shared-", suffix=".pickle")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(shared, f, protocol=pickle.HIGHEST_PROTOCOL)
-        futures = [Future() for _ in jobs]
-        left, lock = [len(futures)], threading.Lock()
-
-        def over(_: Future) -> None:  # also called for a cancelled job
-            with lock:
-                left[0] -= 1
-                last = left[0] == 0
-            if last:
-                Path(path).unlink(missing_ok=True)
-
-        if not futures:
-            Path(path).unlink(missing_ok=True)
-        for fut in futures:
-            fut.add_done_callback(over)
-
-        def hand_over(i: int) -> Future | None:
-            mine = futures[i]
-            if not mine.set_running_or_notify_cancel():  # cancelled while it waited here
-                return None
-            try:
-                sent = self._executor.submit(_with_shared, path, fn, jobs[i])
-            except BaseException as exc:  # the pool was shut down or broke meanwhile
-                mine.set_exception(exc)
-                return None
-            sent.add_done_callback(lambda done: _relay(done, mine, self._wake))
-            return sent
-
-        if at_a_time is None or at_a_time >= len(jobs) or self._released.is_set():
-            for i in range(len(jobs)):
-                hand_over(i)
-        else:
-            feeder = threading.Thread(target=self._feed, args=(hand_over, futures, at_a_time),
-                                      name="summit-etl-feeder", daemon=True)
-            self._feeders.append(feeder)
-            feeder.start()
-        return futures
-
-    def _feed(self, hand_over: Callable[[int], Future | None], futures: list[Future], at_a_time: int) -> None:
-        """Hand ``futures``' jobs over, ``at_a_time`` in the workers until released. (The
-        executor counts a worker idle only just after it sets the job's result, so a job handed
-        over in that instant may start a new process early: only the timing changes.)"""
-        in_workers: list[Future] = []
-        for i in range(len(futures)):
-            while not (self._released.is_set() or self._closed):
-                in_workers = [f for f in in_workers if not f.done()]
-                if len(in_workers) < at_a_time:
-                    break
-                self._wake.wait(0.1)  # the state is checked again after every wake-up
-                self._wake.clear()
-            if self._closed:
-                for fut in futures[i:]:
-                    fut.cancel()
-                    fut.set_running_or_notify_cancel()  # what wait() and as_completed() see
-                return
-            sent = hand_over(i)
-            if sent is not None:
-                in_workers.append(sent)
-
-    def release(self) -> None:
-        """Hand every held job over now."""
-        self._released.set()
-        self._wake.set()
-
-    def close(self) -> None:
-        self._closed = True
-        self._wake.set()
-        for feeder in self._feeders:
-            feeder.join()
-        self._executor.shutdown(wait=True, cancel_futures=True)
-
-
-def _relay(done: Future, mine: Future, wake: Any) -> None:
-    """What a job handed to the executor came to, onto the future that stands for it."""
-    if done.cancelled():
-        from concurrent.futures import CancelledError
-
-        mine.set_exception(CancelledError())
-    elif (exc := done.exception()) is not None:
-        mine.set_exception(exc)
-    else:
-        mine.set_result(done.result())
-    wake.set()
-
-
-_POOL: WorkerPool | None = None  # the process's pool, kept from the clean stage to the end of extraction
-
-
-def start_workers(workers: int | None = None, start: int | None = None) -> WorkerPool:
-    """The process's worker pool, made now if there is none of that size, with ``start``
-    (default: all) of its processes started (and warming up) at once."""
-    global _POOL
-    workers = workers or workers_for(PARALLEL_FROM)
-    if _POOL is not None and _POOL.workers != workers:
-        stop_workers()
-    if _POOL is None:
-        _POOL = WorkerPool(workers, start)
-    return _POOL
-
-
-def stop_workers() -> None:
-    """Shut the worker pool down (their memory is given back before normalisation)."""
-    global _POOL
-    pool, _POOL = _POOL, None
-    if pool is not None:
-        pool.close()
-
-
-_SHARED: dict[str, Any] = {}  # read-only data every batch of a stage needs, sent once per process
-_SHARED_FROM: str | None = None  # in a worker: the file _SHARED was loaded from
-
-
-def _share(values: dict[str, Any]) -> None:
-    _SHARED.clear()
-    _SHARED.update(values)
-
-
-def _with_shared(path: str, fn: Callable[..., Any], job: tuple[Any, ...]) -> Any:
-    global _SHARED_FROM
-    if _SHARED_FROM != path:
-        import pickle
-
-        with open(path, "rb") as f:
-            _share(pickle.load(f))
-        _SHARED_FROM = path
-    return fn(*job)
-
-
 def run_batches(fn: Callable[..., Any], jobs: list[tuple[Any, ...]], workers: int,
                 shared: dict[str, Any] | None = None) -> Iterator[Any]:
     """``fn(*job)`` for every job, in the worker pool when ``workers`` > 1.
@@ -501,7 +309,7 @@ def run_batches(fn: Callable[..., Any], jobs: list[tuple[Any, ...]], workers: in
     ``shared`` is installed once in each process (not pickled with every job). Results come
     back as they finish (order does not matter: each batch writes its own file)."""
     if workers <= 1 or len(jobs) <= 1:
-        _share(shared or {})
+        share(shared or {})
         for job in jobs:
             yield fn(*job)
         return
@@ -572,7 +380,8 @@ def head_start(plan: Plan, warehouse_path: Path) -> bool:
     jobs = [(plan.root, rels, out, _extract_file(out), today) for rels, out in _clean_batches(plan, staging, 2 * workers)]
     # Until the run collects it, this process is loading Dagster on one core: the head start
     # keeps to the others (one worker of two; at 1% new files of 10k, 4.98 to 4.54 s a run,
-    # medians of eight). The run's release hands the rest of the jobs to every worker.
+    # medians of eight). The run's release hands the rest of the jobs to every worker. (The
+    # pool may be running already: summit-etl run starts its first worker before planning.)
     pool = start_workers(workers, start=0)
     futures = pool.submit_all(clean_and_extract, jobs, {"cached": plan.previous.cached}, at_a_time=workers - 1)
     _HEAD_START = HeadStart(plan, staging, today, futures, pool)
@@ -636,7 +445,7 @@ def clean_batch(root: str, rels: list[str], out: str,
 
     Content in ``cached`` (default: the stage's shared set) is fingerprinted, not cleaned."""
     if cached is None:
-        cached = _SHARED.get("cached", frozenset())
+        cached = shared_value("cached", frozenset())
     res = CleanBatchResult()
     rows = []
     root_path = Path(root)

@@ -213,7 +213,7 @@ def test_cli_head_start_cleans_and_extracts_before_dagster_with_the_same_tables(
     workers before Dagster loads (stages.head_start); the clean and extract assets collect
     that work instead of submitting their own, and the warehouse is the one a run without a
     head start builds. Nothing is left in the staging folder."""
-    from pipeline import cli, stages
+    from pipeline import cli, stages, workers
 
     inp = tmp_path / "in"
     shutil.copytree(SEEDS, inp)
@@ -227,11 +227,22 @@ def test_cli_head_start_cleans_and_extracts_before_dagster_with_the_same_tables(
     real = stages.run_batches
     monkeypatch.setattr(stages, "run_batches", lambda fn, *a, **k: submitted.append(fn.__name__) or real(fn, *a, **k))
 
+    started_ahead = []  # the pool running when the head start begins: the one cli.run started before planning
+    real_head_start = stages.head_start
+
+    def head_start(plan, warehouse):
+        started_ahead.append(workers._POOL)
+        assert real_head_start(plan, warehouse) and stages._HEAD_START.pool is started_ahead[0]
+        return True
+
+    monkeypatch.setattr(stages, "head_start", head_start)
+
     with_head = tmp_path / "a" / "warehouse.duckdb"
     assert cli.main(["run", "--input", str(inp), "--warehouse", str(with_head),
                      "--exports", str(with_head.parent / "exports")]) == 0
+    assert len(started_ahead) == 1 and started_ahead[0] is not None
     assert submitted == []  # both stages took the head start's results
-    assert stages._HEAD_START is None and stages._POOL is None
+    assert stages._HEAD_START is None and workers._POOL is None
     assert not any(stages.staging_base(with_head).iterdir())
 
     without = tmp_path / "b" / "warehouse.duckdb"

@@ -188,14 +188,15 @@ def test_worker_processes_give_the_same_rows(tmp_path):
     import pyarrow.parquet as pq
 
     from pipeline import stages
+    from pipeline import workers as pools
 
     def staged(workers: int) -> list[dict]:
         plan = stages.plan_run(FIXTURES, tmp_path / f"w{workers}", stages.PreviousRun(None))
         cleaned = stages.clean_stage(plan, workers=workers)
         if workers > 1:  # one pool, warmed before the clean stage, serves both stages
-            assert stages._POOL is pool
+            assert pools._POOL is pool
         extracted = stages.extract_stage(cleaned.batches, workers=workers)
-        assert stages._POOL is None  # shut down once extraction is over
+        assert pools._POOL is None  # shut down once extraction is over
         rows = [r for f in extracted.batches for r in pq.read_table(f).to_pylist()]
         return sorted(rows, key=lambda r: (r["sha256"], r["format"]))
 
@@ -216,7 +217,7 @@ def test_a_dead_worker_fails_its_stage_and_the_next_stage_gets_new_workers():
     import time
     from concurrent.futures.process import BrokenProcessPool
 
-    from pipeline import stages
+    from pipeline import stages, workers
 
     pool = stages.start_workers(2)
     try:
@@ -230,9 +231,9 @@ def test_a_dead_worker_fails_its_stage_and_the_next_stage_gets_new_workers():
             time.sleep(0.05)
         with pytest.raises(BrokenProcessPool):
             list(stages.run_batches(pow, [(2, 5), (5, 2), (4, 4)], workers=2))
-        assert stages._POOL is None
+        assert workers._POOL is None
         assert sorted(stages.run_batches(pow, [(2, 5), (5, 2)], workers=2)) == [25, 32]
-        assert stages._POOL is not pool
+        assert workers._POOL is not pool
     finally:
         stages.stop_workers()
 
@@ -267,6 +268,44 @@ def test_held_jobs_reach_the_workers_one_at_a_time_until_the_pool_is_released():
     pool.close()  # with jobs held and one in a worker
     done, pending = wait(futures, timeout=60)
     assert not pending and any(f.cancelled() for f in futures)
+
+
+
+def test_a_pool_started_ahead_keeps_held_jobs_to_its_started_worker():
+    """summit-etl run starts one worker before it plans (WorkerPool(2, start=1)); the head
+    start's first held job waits until that worker is ready, so no second process starts
+    while the jobs go one at a time (the executor starts one for a job that finds no worker idle)."""
+    import time
+
+    from pipeline import workers
+
+    pool = workers.WorkerPool(2, start=1)
+    try:
+        futures = pool.submit_all(time.sleep, [(0.05,)] * 3, {}, at_a_time=1)
+        assert [f.result(timeout=60) for f in futures] == [None, None, None]
+        assert len(pool._executor._processes) == 1
+    finally:
+        pool.close()
+
+
+def test_closing_a_pool_that_never_had_a_job_terminates_its_workers():
+    """A worker started ahead of a run that needs none is terminated, not waited for while it
+    starts; the workers of a pool that had jobs leave on their own once the pool shuts down."""
+    import signal
+    import time
+
+    from pipeline import workers
+
+    idle = workers.WorkerPool(2, start=1)
+    processes = list(idle._executor._processes.values())
+    idle.close()
+    assert len(processes) == 1 and processes[0].exitcode == -signal.SIGTERM
+
+    used = workers.WorkerPool(2, start=1)
+    assert used.submit_all(time.sleep, [(0.01,)], {})[0].result(timeout=60) is None
+    processes = list(used._executor._processes.values())
+    used.close()
+    assert processes and all(p.exitcode == 0 for p in processes)
 
 
 def test_batches_leave_no_worker_idle():
