@@ -354,6 +354,7 @@ class HeadStart:
     today: date
     futures: list[Future]
     pool: WorkerPool
+    files: list[int]  # files in each job, as in futures
     extracted: dict[str, "ExtractBatchResult"] | None = None  # by output file, once collected
     abandoned: bool = False
 
@@ -384,7 +385,7 @@ def head_start(plan: Plan, warehouse_path: Path) -> bool:
     # pool may be running already: summit-etl run starts its first worker before planning.)
     pool = start_workers(workers, start=0)
     futures = pool.submit_all(clean_and_extract, jobs, {"cached": plan.previous.cached}, at_a_time=workers - 1)
-    _HEAD_START = HeadStart(plan, staging, today, futures, pool)
+    _HEAD_START = HeadStart(plan, staging, today, futures, pool, [len(job[1]) for job in jobs])
     return True
 
 
@@ -531,12 +532,18 @@ def _extract_file(clean_file: str) -> str:
     return str(path.with_name(path.name.replace("clean-", "extract-", 1)))
 
 
+def held_files(head: HeadStart) -> int:
+    """Files in the head start's jobs not yet handed to a worker."""
+    return sum(n for n, fut in zip(head.files, head.futures) if not (fut.running() or fut.done()))
+
+
 def _collect(head: HeadStart) -> Iterator[CleanBatchResult]:
     """The head start's cleaning results as its batches finish; their extractions are kept for
     the extract stage."""
     head.extracted = None
     extracted = {}
-    head.pool.release()  # Dagster has loaded: every worker takes the jobs still held
+    if held_files(head) >= PARALLEL_FROM:  # else the workers at it finish them sooner than a new one starts
+        head.pool.release()  # Dagster has loaded: every worker takes the jobs still held
     with _new_pool_if_broken():
         for cleaned, ex in _finished(head.futures):
             extracted.update(ex)

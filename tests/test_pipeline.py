@@ -308,6 +308,38 @@ def test_closing_a_pool_that_never_had_a_job_terminates_its_workers():
     assert processes and all(p.exitcode == 0 for p in processes)
 
 
+def test_the_head_start_hands_its_held_jobs_to_every_worker_only_when_they_are_many(monkeypatch):
+    """When the run collects the head start, the jobs still held go to every worker (a new
+    process starts for them) only if they hold PARALLEL_FROM files or more; fewer are left to
+    the worker already at it, which finishes them before a new one would have started."""
+    from concurrent.futures import Future
+    from datetime import date
+
+    from pipeline import stages
+
+    class Pool:
+        released = 0
+
+        def release(self):
+            self.released += 1
+
+    def future(state: str) -> Future:
+        fut = Future()
+        if state != "held":
+            fut.set_running_or_notify_cancel()
+        if state == "done":
+            fut.set_result((stages.CleanBatchResult(), {}))
+        return fut
+
+    monkeypatch.setattr(stages, "PARALLEL_FROM", 10)
+    for states, files, released in ((["done", "running", "held"], [5, 5, 9], 0),
+                                    (["done", "held", "held"], [5, 5, 5], 1),
+                                    (["done", "done", "done"], [50, 50, 50], 0)):
+        head = stages.HeadStart(None, Path("."), date.today(), [future(s) for s in states], Pool(), files)
+        assert stages.held_files(head) == sum(n for n, s in zip(files, states) if s == "held")
+        next(stages._collect(head))  # the first batch is done in each case
+        assert head.pool.released == released
+
 def test_batches_leave_no_worker_idle():
     from pipeline import stages
 
