@@ -17,7 +17,6 @@ import gc
 import os
 import shutil
 import stat
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
