@@ -9,10 +9,15 @@ than the queries themselves.
 
 Structural checks (keys, references, offsets, finite values, files accounted for) are blocking
 with ERROR severity: a failure fails the step after every result is recorded, and the assets
-downstream of the tables (the Parquet exports) are not built. Plausibility checks on dates are
-non-blocking warnings. Each result carries the failing count and a few example rows (markdown).
+downstream of the tables (the Parquet exports) are not built. While the whole set runs, the
+exports are written beside the checks into a folder of their own
+(:func:`pipeline.warehouse.exports_staged_beside`); the exports step moves them into place, and a
+blocking failure discards them. Plausibility checks on dates are non-blocking warnings. Each result carries the failing count and a few example rows (markdown).
 The UI can run any subset of the checks.
 """
+import contextlib
+from pathlib import Path
+
 import dagster as dg
 
 from pipeline import checks
@@ -64,7 +69,16 @@ SPECS = [
 def warehouse_checks(context: dg.AssetCheckExecutionContext, settings: SummitSettings):
     selected = context.selected_asset_check_keys
     todo = [c for c in checks.CHECKS if _key(c) in selected]
-    outcomes = zip(todo, wh.map_published(settings.warehouse_path, lambda con, check: check.run(con), todo))
+    exports = Path(settings.exports_dir)
+    # Write, audit, publish: while every check runs, the exports are written beside them into a
+    # folder of their own, which the exports step moves into place (and a failed check discards).
+    staging = (len(todo) == len(checks.CHECKS) and wh.exports_stale(Path(settings.warehouse_path), exports))
+    with (wh.exports_staged_beside(Path(settings.warehouse_path), exports) if staging
+          else contextlib.nullcontext()):
+        outcomes = list(zip(todo, wh.map_published(settings.warehouse_path, lambda con, check: check.run(con),
+                                                   todo)))
+    if any(check.blocking and check.severity == checks.ERROR and not outcome.passed for check, outcome in outcomes):
+        wh.discard_staged_exports(exports)  # the exports step will not run
     for check, outcome in outcomes:
         if not outcome.passed:
             context.log.warning(f"{check.name} ({check.severity}): {outcome.description}")

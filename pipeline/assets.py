@@ -131,16 +131,18 @@ def warehouse_tables(context: dg.AssetExecutionContext, settings: SummitSettings
 
 
 @dg.asset(group_name="exports", kinds={"parquet"}, deps=[dg.AssetKey(t) for t in wh.TABLE_ORDER],
-          description="Every table of the published warehouse as Parquet (zstd) for notebooks; analysts "
-                      "read these (or open the warehouse read-only) and never block a run.")
+          description="Every table of the published warehouse as Parquet (zstd) for notebooks, written "
+                      "while the checks ran and moved into place once they passed; analysts read these "
+                      "(or open the warehouse read-only) and never block a run.")
 def parquet_exports(context: dg.AssetExecutionContext, settings: SummitSettings,
                     normalised_tables: NormalisedTables) -> None:
     out = Path(settings.exports_dir)
+    warehouse = Path(settings.warehouse_path)
     try:
         if normalised_tables.nothing_changed and wh.exports_current(out):
             written = wh.export_paths(out)  # the warehouse was not rewritten
-        else:
-            written = wh.export_parquet(Path(settings.warehouse_path), out)
+        else:  # written while the checks ran (warehouse_checks), or now
+            written = wh.publish_staged_exports(warehouse, out) or wh.export_parquet(warehouse, out)
     finally:
         wh.release_writer_lock(Path(settings.warehouse_path))
     context.add_output_metadata({"folder": str(out), "files": len(written),

@@ -211,6 +211,93 @@ def map_published(path: str | Path, fn: Callable[[duckdb.DuckDBPyConnection, Any
         con.close()
 
 
+# ---------------------------------------------------------------- exports written while the checks run
+# The exports are written into a folder of their own while the checks read the warehouse (both
+# are reads of the published file, on two cores), and moved into place only once the checks have
+# passed: write, audit, publish. At 10k pages the checks and the exports took 0.37-0.45 s and
+# 0.33 s one after the other, 0.57-0.60 s side by side.
+STAMP = "FROM"  # in the staged folder, once every export is written: the warehouse file they were read from
+
+
+def staged_exports_dir(out_dir: Path) -> Path:
+    """Where the exports wait for the checks (a hidden folder inside the exports folder, which
+    analysts' globs over ``*.parquet`` do not enter)."""
+    return Path(out_dir) / ".staged"
+
+
+def _stamp_of(warehouse: Path) -> str:
+    from pipeline.stages import file_mark
+
+    return repr(file_mark(Path(warehouse)))
+
+
+def exports_stale(warehouse: Path, out_dir: Path) -> bool:
+    """Whether some export is missing or older than the published warehouse file (a run that
+    changed nothing leaves both as they are, and has nothing to export)."""
+    try:
+        built = os.stat(warehouse).st_mtime_ns
+        return any(os.stat(p).st_mtime_ns < built for p in export_paths(out_dir))
+    except FileNotFoundError:
+        return True
+
+
+def stage_exports(warehouse: Path, out_dir: Path) -> Path:
+    """Write every table's export into :func:`staged_exports_dir` and then stamp the folder
+    with the warehouse file they were read from (a folder without the stamp is incomplete)."""
+    staged = staged_exports_dir(out_dir)
+    shutil.rmtree(staged, ignore_errors=True)
+    stamp = _stamp_of(warehouse)
+    export_parquet(warehouse, staged)
+    (staged / STAMP).write_text(stamp, encoding="utf-8")
+    return staged
+
+
+@contextmanager
+def exports_staged_beside(warehouse: Path, out_dir: Path) -> Iterator[None]:
+    """:func:`stage_exports` on a thread of its own while the block runs (the block's queries
+    and the exports each run on their own reader, within its own memory limit). A failed
+    export leaves no staged folder, and the exports step then writes them itself."""
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            stage_exports(warehouse, out_dir)
+        except BaseException as exc:  # reported by the exports step, which tries again
+            failed.append(exc)
+
+    thread = threading.Thread(target=work, name="summit-etl-exports", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+        if failed:
+            discard_staged_exports(out_dir)
+
+
+def publish_staged_exports(warehouse: Path, out_dir: Path) -> list[Path] | None:
+    """Move the staged exports into place if they are complete and were read from the
+    warehouse file published now; None (and the staged folder removed) otherwise."""
+    staged = staged_exports_dir(out_dir)
+    try:
+        stamp = (staged / STAMP).read_text(encoding="utf-8")
+    except OSError:
+        stamp = None
+    if stamp != _stamp_of(warehouse):
+        discard_staged_exports(out_dir)
+        return None
+    written = []
+    for source, target in zip(export_paths(staged), export_paths(out_dir)):
+        os.replace(source, target)
+        written.append(target)
+    discard_staged_exports(out_dir)
+    return written
+
+
+def discard_staged_exports(out_dir: Path) -> None:
+    shutil.rmtree(staged_exports_dir(out_dir), ignore_errors=True)
+
+
 def exports_current(out_dir: Path) -> bool:
     """Whether ``out_dir`` holds a Parquet export of every table (a run that changed nothing
     leaves them as they are; a missing one is written again)."""

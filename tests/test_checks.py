@@ -235,3 +235,52 @@ def test_blocking_check_failure_stops_the_run_before_exports(tmp_path, monkeypat
     tables = [dg.AssetKey(c.table) for c in checks.CHECKS]
     downstream = dg.AssetSelection.assets(*tables).downstream(include_self=False).resolve(ALL_ASSETS)
     assert not downstream & materialized
+    # the exports written beside the checks were discarded, not published
+    assert not list((tmp_path / "exports").rglob("*.parquet"))
+
+
+def test_exports_written_beside_the_checks_are_moved_into_place_once_they_pass(tmp_path, monkeypatch):
+    """While the whole set of checks runs, the exports are written into a staged folder (the
+    only export_parquet call of the run); the exports step moves them into place, and each is
+    every row of its table in the published warehouse."""
+    from pipeline import warehouse as wh
+
+    calls = []
+    real = wh.export_parquet
+    monkeypatch.setattr(wh, "export_parquet", lambda warehouse, out, *a: calls.append(Path(out)) or real(warehouse, out, *a))
+    settings = _settings(tmp_path)
+    result = dg.materialize([*ALL_ASSETS, *ALL_CHECKS, *WAREHOUSE_CHECKS], resources={"settings": settings})
+    assert result.success
+    exports = Path(settings.exports_dir)
+    assert calls == [wh.staged_exports_dir(exports)] and not wh.staged_exports_dir(exports).exists()
+    con = duckdb.connect(settings.warehouse_path, read_only=True)
+    try:
+        for table, path in zip(wh.TABLE_ORDER, wh.export_paths(exports)):
+            assert sorted(duckdb.read_parquet(str(path)).fetchall()) == sorted(con.table(table).fetchall())
+    finally:
+        con.close()
+    assert not wh.exports_stale(Path(settings.warehouse_path), exports)
+
+
+def test_staged_exports_of_another_warehouse_file_are_not_published(seeds_warehouse, tmp_path):
+    """Exports staged from one warehouse file are moved into place only while that file is the
+    published one; else (or when the folder has no stamp: a run killed mid-export) they are
+    discarded and the exports folder is left as it was."""
+    from pipeline import warehouse as wh
+
+    warehouse, out = tmp_path / "warehouse.duckdb", tmp_path / "exports"
+    shutil.copy(seeds_warehouse, warehouse)
+    assert wh.exports_stale(warehouse, out)  # none yet
+    wh.stage_exports(warehouse, out)
+    shutil.copy(seeds_warehouse, tmp_path / "next.duckdb")
+    (tmp_path / "next.duckdb").replace(warehouse)  # another run published since
+    assert wh.publish_staged_exports(warehouse, out) is None
+    assert not wh.staged_exports_dir(out).exists() and not list(out.glob("*.parquet"))
+
+    staged = wh.stage_exports(warehouse, out)
+    (staged / wh.STAMP).unlink()  # as if killed before the last export was written
+    assert wh.publish_staged_exports(warehouse, out) is None and not staged.exists()
+
+    wh.stage_exports(warehouse, out)
+    assert wh.publish_staged_exports(warehouse, out) == wh.export_paths(out)
+    assert not wh.exports_stale(warehouse, out)
