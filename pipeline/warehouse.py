@@ -256,7 +256,8 @@ def stage_exports(warehouse: Path, out_dir: Path) -> Path:
 def exports_staged_beside(warehouse: Path, out_dir: Path) -> Iterator[None]:
     """:func:`stage_exports` on a thread of its own while the block runs (the block's queries
     and the exports each run on their own reader, within its own memory limit). A failed
-    export leaves no staged folder, and the exports step then writes them itself."""
+    export leaves no staged folder, and the exports step then writes them itself; a block that
+    raises discards them too."""
     failed: list[BaseException] = []
 
     def work() -> None:
@@ -267,11 +268,13 @@ def exports_staged_beside(warehouse: Path, out_dir: Path) -> Iterator[None]:
 
     thread = threading.Thread(target=work, name="summit-etl-exports", daemon=True)
     thread.start()
+    finished = False
     try:
         yield
+        finished = True
     finally:
         thread.join()
-        if failed:
+        if failed or not finished:
             discard_staged_exports(out_dir)
 
 

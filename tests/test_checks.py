@@ -284,3 +284,18 @@ def test_staged_exports_of_another_warehouse_file_are_not_published(seeds_wareho
     wh.stage_exports(warehouse, out)
     assert wh.publish_staged_exports(warehouse, out) == wh.export_paths(out)
     assert not wh.exports_stale(warehouse, out)
+
+
+def test_exports_staged_beside_checks_that_raise_are_discarded(seeds_warehouse, tmp_path):
+    """Checks that fail to run (an error, not a failed check) leave no staged exports behind
+    for the warehouse file they did not vouch for."""
+    from pipeline import warehouse as wh
+
+    out = tmp_path / "exports"
+    with pytest.raises(RuntimeError, match="checks broke"):
+        with wh.exports_staged_beside(seeds_warehouse, out):
+            raise RuntimeError("checks broke")
+    assert not wh.staged_exports_dir(out).exists()
+    with wh.exports_staged_beside(seeds_warehouse, out):
+        pass
+    assert wh.publish_staged_exports(seeds_warehouse, out) == wh.export_paths(out)
