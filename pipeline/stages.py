@@ -34,7 +34,7 @@ from pipeline.process import (EXTRACTOR_VERSION, ArticleRows, article_id_for, cl
 from pipeline.workers import WorkerPool, pool_size, share, shared_value, start_workers, stop_workers
 
 BATCH_SIZE = 200
-PARALLEL_FROM = 64  # documents; fewer are processed in this process (spawning costs ~1 s)
+PARALLEL_FROM = 64  # documents; fewer are processed in this process (a worker takes about 0.4 s to start)
 
 
 # ---------------------------------------------------------------- schemas of the staged batches
