@@ -55,7 +55,7 @@ class WorkerPool:
     ``start`` (default: every worker) processes start now; the others when jobs need them.
     Jobs submitted with ``at_a_time`` go to the workers that many at a time until
     :meth:`release`, then all at once (the head start leaves a core to the process loading
-    Dagster); the first of them waits until the processes started now are ready, since the
+    Dagster); a process started now counts as one of them until it is ready, since the
     executor starts another process for a job that finds none of its workers idle."""
 
     def __init__(self, workers: int, start: int | None = None):
@@ -134,10 +134,7 @@ class WorkerPool:
         """Hand ``futures``' jobs over, ``at_a_time`` in the workers until released. (The
         executor counts a worker idle only just after it sets the job's result, so a job handed
         over in that instant may start a new process early: only the timing changes.)"""
-        in_workers: list[Future] = []
-        while not (self._released.is_set() or self._closed or all(f.done() for f in self._ready)):
-            self._wake.wait(0.1)  # the processes started with the pool are still starting
-            self._wake.clear()
+        in_workers: list[Future] = list(self._ready)  # a process still starting counts as busy
         for i in range(len(futures)):
             while not (self._released.is_set() or self._closed):
                 in_workers = [f for f in in_workers if not f.done()]

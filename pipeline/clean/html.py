@@ -90,19 +90,18 @@ _BLOCK_GAP_RE = re.compile(
     r"(</?(?:(?:div|dl|dt|dd)|p|li|ul|ol|section|article|main|(?:header|h[1-6]|hr|html)"
     r"|(?:footer|figure|form|fieldset)|(?:table|thead|tbody|tfoot|tr|td|th)|(?:blockquote|br|body))"
     r"\b[^<>]*>)\s+(?=<)", re.I)
-# Only the attributes the cleaner reads survive into the parse (shortens it a lot).
-_KEPT_ATTR_START = r"(?:class|id|role|itemprop|style|datetime|aria-hidden)\s*=\s*"
-_KEEP_ATTR_RE = re.compile(
-    r"\s(" + _KEPT_ATTR_START + r"""(?:"[^"]*"|'[^']*'|[^\s>"']+)|hidden(?=\s|/|$))""", re.I)
+# Only the attributes the cleaner reads survive into the parse (shortens it a lot). One such
+# attribute as written in a tag, where a value holds no "<" or ">" and "hidden" ends at a space,
+# a "/", the tag's ">" or the end of the attribute text _keep_attrs is given:
+_KEPT_ATTR = (r"""(?:(?:class|id|role|itemprop|style|datetime|aria-hidden)\s*=\s*"""
+              r"""(?:"[^"<>]*"|'[^'<>]*'|[^\s<>"']+)|hidden(?=[\s/>]|$))""")
+_KEEP_ATTR_RE = re.compile(r"\s(" + _KEPT_ATTR + ")", re.I)
 # A tag with attributes, except one that _keep_attrs would give back as it is (its attributes
 # all kept ones, each after one space: most tags of a page, ``<div class="x">``), which the
-# lookahead passes over without a Python call. (Within a tag a value holds no "<" or ">", and
-# "$" in _KEEP_ATTR_RE is the tag's end: the lookahead spells both out, so it cannot run past
-# the tag's ">". tests/test_properties.py checks the rewrite against the plain pattern's.)
-_TAG_ATTRS_RE = re.compile(
-    r"<([a-zA-Z][\w:-]*)"
-    r"""(?!(?i: (?:""" + _KEPT_ATTR_START + r"""(?:"[^"<>]*"|'[^'<>]*'|[^\s<>"']+)|hidden(?=[\s/>])))+>)"""
-    r"\s([^<>]*)>")
+# lookahead passes over without a Python call. (The value classes exclude "<" and ">", so the
+# lookahead cannot run past the tag's ">". tests/test_properties.py checks the rewrite against
+# the plain pattern's.)
+_TAG_ATTRS_RE = re.compile(r"<([a-zA-Z][\w:-]*)(?!(?i: " + _KEPT_ATTR + r")+>)\s([^<>]*)>")
 
 
 def _keep_attrs(m: re.Match) -> str:
