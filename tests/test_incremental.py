@@ -542,6 +542,73 @@ def test_kept_quotes_and_statistics_follow_a_summit_that_a_new_page_names(tmp_pa
     assert snapshot(warehouse) == snapshot(clean)
 
 
+# Two more page dumps of our own: a quote by a president named by his surname only, then a page
+# that gives his full name.
+SURNAME_PAGE = """Example Morning Star
+
+Home | World | Africa
+
+Trade ministers meet in Pretoria
+
+March 3, 2021
+
+PRETORIA, March 3 - Trade ministers from the region met in Pretoria on Wednesday to prepare a customs agreement.
+
+"We must lower the barriers between our markets," President Ramaphosa told the ministers at the opening session.
+
+Officials said regional trade grew 6 percent last year.
+
+Copyright Example Morning Star
+"""
+FULL_NAME_PAGE = """Example Weekly
+
+Home | World | Politics
+
+Customs agreement signed in Pretoria
+
+March 5, 2021
+
+PRETORIA, March 5 - South African President Cyril Ramaphosa signed the regional customs agreement on Friday.
+
+"This agreement will open our markets to each other," Ramaphosa said at the signing ceremony.
+
+Copyright Example Weekly
+"""
+
+
+def test_kept_quotes_follow_a_speaker_that_a_new_page_names_in_full(tmp_path):
+    """An unchanged page's quotes keep their rows, but their speaker follows normalisation: once
+    a new page gives the full name of a president the old page names by surname only, the old
+    page's quote is by the full name's person, as in a build from scratch."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "ministers.txt").write_text(SURNAME_PAGE, encoding="utf-8")
+    warehouse = tmp_path / "wh" / "warehouse.duckdb"
+    run(inp, warehouse)
+
+    def speakers(path: Path) -> dict[str, tuple]:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            return {r[0]: r[1:] for r in con.execute(
+                "SELECT q.quote_id, q.speaker, q.speaker_person_id FROM quotes q JOIN documents d USING (article_id) "
+                "WHERE d.source_path = 'ministers.txt'").fetchall()}
+        finally:
+            con.close()
+
+    before = speakers(warehouse)
+    assert [s for s, _ in before.values()] == ["Ramaphosa"]
+    (inp / "signing.txt").write_text(FULL_NAME_PAGE, encoding="utf-8")
+    run(inp, warehouse)
+    assert last_run(warehouse)["parsed"] == 1
+    after = speakers(warehouse)
+    assert after.keys() == before.keys()  # the same row
+    assert [s for s, _ in after.values()] == ["Cyril Ramaphosa"]
+    assert list(after.values())[0][1] != list(before.values())[0][1]  # another person id
+    clean = tmp_path / "clean" / "warehouse.duckdb"
+    run(inp, clean)
+    assert snapshot(warehouse) == snapshot(clean)
+
+
 def test_deleted_file_rows_are_retired(first, tmp_path):
     inp, warehouse, snap = fresh_copy(first, tmp_path)
     con = duckdb.connect(str(warehouse), read_only=True)
