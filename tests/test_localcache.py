@@ -44,6 +44,27 @@ def test_a_damaged_file_is_rebuilt(cache, codec) -> None:
     assert localcache.load_or_build("tables", key, lambda: pytest.fail("not read back"), codec) == [4, 5]
 
 
+def test_a_pickles_arrays_are_mapped_from_the_file_read_only(cache) -> None:
+    import pickle
+
+    import numpy as np
+
+    table = np.arange(40_000, dtype=np.float32).reshape(200, 200)
+    value = {"table": table, "labels": ["en", "fr"], "rows": np.array([3, 1, 2])}
+    key = localcache.digest("model")
+    localcache.load_or_build("model", key, lambda: value, "pickle")
+    back = localcache.load_or_build("model", key, lambda: pytest.fail("not read back"), "pickle")
+    assert back["labels"] == ["en", "fr"]
+    assert np.array_equal(back["table"], table) and back["table"].dtype == np.float32
+    assert np.array_equal(back["rows"], [3, 1, 2])
+    assert not back["table"].flags.writeable  # the file's pages, not a copy
+
+    # a file of the same name in another format (an older release's plain pickle) is rebuilt
+    path = localcache.path_for("model", key, "pickle")
+    path.write_bytes(pickle.dumps((key, {"old": True})))
+    assert localcache.load_or_build("model", key, lambda: {"rebuilt": True}, "pickle") == {"rebuilt": True}
+
+
 def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder would go", encoding="utf-8")
@@ -81,6 +102,7 @@ def test_language_identifier_from_the_cache_answers_as_the_packaged_model(cache,
         monkeypatch.setattr(LanguageIdentifier, "from_model_file",
                             classmethod(lambda cls, *a, **k: pytest.fail("model unpacked again")))
         assert [meta.detect_language(t) for t in texts] == expected  # read back
+        assert not meta._language_identifier().nb_ptc.flags.writeable  # its table mapped from the file
     finally:
         meta._language_identifier.cache_clear()
 
