@@ -127,7 +127,8 @@ def _load_pickle(path: Path) -> Any:
     if magic != _MAGIC:
         raise ValueError(f"{path.name}: not a pickle of this cache")
     table = struct.unpack_from(f"<{2 * count}Q", view, _HEAD.size)
-    start = _HEAD.size + 16 * count
-    if start + size > len(view) or any(o + n > len(view) for o, n in zip(table[::2], table[1::2])):
+    spans = [(_HEAD.size + 16 * count, size), *zip(table[::2], table[1::2])]  # the pickle, then each buffer
+    if any(at + n > len(view) for at, n in spans):
         raise ValueError(f"{path.name}: cut short")
-    return pickle.loads(view[start:start + size], buffers=[view[o:o + n] for o, n in zip(table[::2], table[1::2])])
+    data, *buffers = [view[at:at + n] for at, n in spans]
+    return pickle.loads(data, buffers=buffers)
