@@ -24,6 +24,8 @@ import pyarrow as pa
 from pipeline.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from pipeline.stages import PreviousRun
 
 SQL_DIR = PROJECT_ROOT / "sql"
@@ -421,7 +423,8 @@ def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str]
     file starts as a byte copy of it, so the cache rows still in use are kept as they are
     (DuckDB neither decompresses nor rewrites them) and only this run's staged rows are added;
     the articles are updated in place the same way (:data:`KEPT_IN_PLACE`); everything else is
-    replaced."""
+    replaced. Once the documents are in, the quotes and statistics are built beside the other
+    tables (:func:`_beside`), in the writer's one memory limit."""
     counts: dict[str, int] = {}
     with building(path, start_from=previous) as con:
         current = sql_digests()
@@ -434,16 +437,37 @@ def publish_run(path: Path, tables: dict[str, Any], extracted_batches: list[str]
             finally:
                 con.execute("DROP VIEW IF EXISTS staged_extracted")  # a view or a registered empty table
         counts["etl.extracted"] = count_rows(con, "etl.extracted")
-        for table in (*TABLE_ORDER, *ETL_TABLES):
-            if table in BUILT_FROM_CACHE:
-                counts[table] = _build_from_cache(con, table, {k: tables[k] for k in KEY_TABLES})
-            else:
-                counts[table] = load_table(con, table, tables[table])
+        counts["documents"] = load_table(con, "documents", tables["documents"])  # the cache's index
+        keys = {k: tables[k] for k in KEY_TABLES}
+        with _beside(con, lambda side: {t: _build_from_cache(side, t, keys) for t in BUILT_FROM_CACHE}) as cached:
+            for table in (*TABLE_ORDER, *ETL_TABLES):
+                if table not in (*BUILT_FROM_CACHE, *counts):
+                    counts[table] = load_table(con, table, tables[table])
+        counts.update(cached.result())
         load_table(con, "etl.layout", current)
         from pipeline.analyst import create_views
 
         create_views(con)
     return counts
+
+
+@contextmanager
+def _beside(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], Any]) -> Iterator[Future]:
+    """``work(cursor)`` on a thread of its own, on its own cursor of ``con``'s database, while
+    the block runs; the future holds its result once the block is over (the thread is always
+    waited for). DuckDB releases the GIL while it runs a query, and each statement commits on
+    its own, so tables that do not read each other are built side by side: at 10k pages the
+    quotes and statistics (0.17 s, one core: their cache fits one row group) beside the other
+    tables (0.13 s)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    side = con.cursor()
+    try:
+        with ThreadPoolExecutor(1, thread_name_prefix="summit-etl-writer") as pool:
+            done = pool.submit(work, side)
+            yield done
+    finally:
+        side.close()
 
 
 def _build_from_cache(con: duckdb.DuckDBPyConnection, table: str, keys: dict[str, Any]) -> int:

@@ -642,6 +642,38 @@ def test_reader_holding_a_connection_does_not_break_a_run(first, tmp_path):
     assert len(snapshot(warehouse)["articles"]) == before[0][0] + 1
 
 
+def test_a_table_that_fails_beside_the_others_publishes_nothing(first, tmp_path, monkeypatch):
+    """The quotes and statistics are built on a thread of their own beside the other tables: an
+    error there fails the run as an error in any table does, the published warehouse stays as it
+    was, and no half-built file is left."""
+    import pipeline.warehouse as wh
+
+    inp, warehouse, snap = fresh_copy(first, tmp_path)
+    extra = sorted(p.name for p in FIXTURES.iterdir())[6]
+    shutil.copy(FIXTURES / extra, inp / extra)
+    real = wh._build_from_cache
+
+    def build(con, table, keys):
+        if table == "statistics":
+            con.execute("SELECT error('statistics could not be built')").fetchall()
+        return real(con, table, keys)
+
+    monkeypatch.setattr(wh, "_build_from_cache", build)
+    result = dg.materialize(
+        [*ALL_ASSETS, *ALL_CHECKS], raise_on_error=False,
+        resources={"settings": SummitSettings(input_dir=str(inp), warehouse_path=str(warehouse),
+                                              exports_dir=str(warehouse.parent / "exports"))})
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert failure.step_key == "warehouse_tables"
+    assert "statistics could not be built" in str(failure.event_specific_data.error)
+    assert snapshot(warehouse) == snap
+    assert not list(warehouse.parent.glob(".*.building-*"))
+    monkeypatch.setattr(wh, "_build_from_cache", real)
+    run(inp, warehouse)  # the next run publishes the new page
+    assert extra in {r[0] for r in snapshot(warehouse)["documents"]}
+
+
 # ---------------------------------------------------------------- SIGKILL at chosen points
 _KILLER = textwrap.dedent("""
     import os, signal, sys
