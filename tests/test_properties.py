@@ -12,6 +12,8 @@ a small grammar of tags, attributes and text:
   always storable (valid UTF-8);
 * gzip decompression honours its size limit; the body cap holds;
 * the syndication shingles computed all at once equal their one-run-at-a-time definition;
+* the syndication's stories (vectorised) are the connected components of the shared-passage
+  edges, each labelled by its smallest member, as a graph search finds them;
 * a first-letter lookahead before a case-insensitive alternation changes none of its matches.
 * the attribute pruning before the parse passes over only the tags it would give back as they are.
 
@@ -310,6 +312,37 @@ def test_a_passage_hashes_alike_wherever_it_stands():
     assert len(alone) == 4  # 11 words: four runs of eight
     assert shingles("Earlier — " + passage.upper() + " on Friday.")[1:5].tolist() == alone.tolist()
     assert shingles("seven words are not enough here ok").size == 0
+
+
+# ---------------------------------------------------------------- syndication stories
+def _components_by_search(n: int, edges: list[tuple[int, int]]) -> list[int]:
+    """Each node's smallest reachable node, by a plain graph search from every node."""
+    near: list[set[int]] = [set() for _ in range(n)]
+    for a, b in edges:
+        near[a].add(b)
+        near[b].add(a)
+    out = []
+    for start in range(n):
+        seen, todo = {start}, [start]
+        while todo:
+            for nxt in near[todo.pop()] - seen:
+                seen.add(nxt)
+                todo.append(nxt)
+        out.append(min(seen))
+    return out
+
+
+@PROFILE
+@given(st.integers(1, 40).flatmap(lambda n: st.tuples(
+    st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=3 * n))))
+@example((6, [(5, 4), (4, 3), (3, 2), (2, 1), (1, 0)]))  # a chain, smallest node last reached
+def test_stories_are_the_components_of_the_shared_passages(graph):
+    from pipeline.normalise import _smallest_joined
+
+    n, edges = graph
+    a = np.array([e[0] for e in edges], dtype=np.int64)
+    b = np.array([e[1] for e in edges], dtype=np.int64)
+    assert _smallest_joined(n, a, b).tolist() == _components_by_search(n, edges)
 
 
 # ---------------------------------------------------------------- first-letter lookaheads
