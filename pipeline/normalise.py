@@ -240,15 +240,17 @@ def _year(s: dict[str, Any]) -> int | None:
 
 
 # ---------------------------------------------------------------- all tables
-def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | None = None) -> dict[str, pl.DataFrame]:
+def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | None = None,
+              syndicated: tuple[dict[str, str], dict[str, str | None]] | None = None) -> dict[str, pl.DataFrame]:
     """Warehouse tables from per-article rows (people, summits, attendees, meetings), and the
     maps from each article's local summit and person ids to the global ones (``keys.summits``,
     ``keys.people``), with which the warehouse gives the cached quotes and statistics their
     ids (:data:`pipeline.warehouse.BUILT_FROM_CACHE`). The articles' bodies may be left out
-    when their packed shingles are given (the warehouse joins the bodies from its cache)."""
+    when their packed shingles are given (the warehouse joins the bodies from its cache), or
+    when their :func:`syndication` is given, already worked out from the same articles."""
     rows = sorted(rows, key=lambda r: r.article["source_path"])
     articles = [dict(r.article) for r in rows]
-    story, dup = syndication(articles, packed_shingles)
+    story, dup = syndicated if syndicated is not None else syndication(articles, packed_shingles)
     for a in articles:
         a["story_id"] = story[a["article_id"]]
         a["duplicate_of"] = dup[a["article_id"]]

@@ -639,26 +639,33 @@ def current_documents(clean: CleanResult, plan: Plan) -> list[CurrentDocument]:
 @dataclass
 class Gathered:
     rows: list[ArticleRows]  # article, people, summits, attendees, meetings (no bodies, quotes or statistics)
-    shingles: dict[str, bytes]  # packed sampled shingles, by article id
     kept: list[CurrentDocument]  # the documents that made it, by path
 
 
 def gather_rows(docs: list[CurrentDocument], bound: Iterable[dict[str, Any]]) -> Gathered:
     """Turn the documents' bound cache rows (:func:`pipeline.warehouse.bind_cache`: one per
-    document found, no body, quotes or statistics) into per-article rows. A document without
-    one (its extraction failed) is left out."""
+    document found, no body, quotes, statistics or shingles) into per-article rows. A document
+    without one (its extraction failed) is left out."""
     by_path = {d.source_path: d for d in docs}
-    rows, shingles, kept = [], {}, []
+    rows, kept = [], []
     for row in bound:
         d = by_path[row["source_path"]]
         aid = row["article_id"]
         article = {k: row[k] for k in ARTICLE_FIELDS}
         article.update(article_id=aid, source_path=d.source_path, sha256=d.sha256, format=d.format)
         rows.append(rows_from_json(article, row["rows"]))
-        shingles[aid] = row["shingles"]
         kept.append(d if d.encoding else CurrentDocument(d.source_path, d.sha256, d.format, row["encoding"],
                                                          row["size_bytes"], d.file_size, d.mtime_ns))
-    return Gathered(rows, shingles, sorted(kept, key=lambda d: d.source_path))
+    return Gathered(rows, sorted(kept, key=lambda d: d.source_path))
+
+
+def syndication_of(facts: pa.Table) -> tuple[dict[str, str], dict[str, str | None]]:
+    """:func:`pipeline.normalise.syndication` of the bound articles' facts
+    (:data:`pipeline.warehouse.SYNDICATION_FACTS`)."""
+    from pipeline.normalise import syndication
+
+    articles = facts.drop_columns(["shingles"]).to_pylist()
+    return syndication(articles, dict(zip(facts["article_id"].to_pylist(), facts["shingles"].to_pylist())))
 
 
 def stage_tables(tables: dict[str, Any], staging: Path) -> tuple[dict[str, str], dict[str, int]]:
@@ -718,6 +725,8 @@ def normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run_
 
 
 def _normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run_id: str) -> dict[str, Any]:
+    from concurrent.futures import ThreadPoolExecutor
+
     import polars as pl
 
     from pipeline import warehouse
@@ -726,15 +735,20 @@ def _normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run
     failed = {r.source_path for r in extract.rejected}
     docs = [d for d in current_documents(clean, plan) if d.source_path not in failed]
     article_ids = {d.source_path: article_id_for(d.source_path) for d in docs}
-    bound = warehouse.bind_cache(
+    facts, bound = warehouse.bind_cache(
         plan.previous.cache,
         pa.table({"source_path": [d.source_path for d in docs],
                   "article_id": [article_ids[d.source_path] for d in docs],
                   "sha256": [d.sha256 for d in docs], "format": [d.format for d in docs]}),
         extract.batches)
-    gathered = gather_rows(docs, bound)
+    # Syndication needs only a few facts of each article: it runs on a thread of its own (its
+    # polars queries drop the GIL) while the cached rows are decoded here.
+    with ThreadPoolExecutor(1, thread_name_prefix="summit-etl-syndication") as pool:
+        syndicated = pool.submit(syndication_of, facts)
+        del facts
+        gathered = gather_rows(docs, bound)
+        tables: dict[str, Any] = normalise(gathered.rows, syndicated=syndicated.result())
     kept = gathered.kept
-    tables: dict[str, Any] = normalise(gathered.rows, gathered.shingles)
     del gathered
     now = datetime.now(timezone.utc)
     rejected = clean.rejected + extract.rejected
