@@ -119,6 +119,9 @@ def warehouse_tables(context: dg.AssetExecutionContext, settings: SummitSettings
     else:
         counts = wh.publish_run(path, dict(staged.paths),
                                 staged.extracted_batches, staged.previous)
+        # the exports of the new file are written from now on, into a folder of their own, and
+        # moved into place once the checks pass (warehouse_checks, parquet_exports)
+        wh.start_staging_exports(path, Path(settings.exports_dir))
     shown = {} if staged.nothing_changed else wh.previews(path, wh.TABLE_ORDER)
     for table in wh.TABLE_ORDER:
         meta = {"rows": counts.get(table, 0), "warehouse": str(path), "changed": not staged.nothing_changed}
@@ -132,7 +135,8 @@ def warehouse_tables(context: dg.AssetExecutionContext, settings: SummitSettings
 
 @dg.asset(group_name="exports", kinds={"parquet"}, deps=[dg.AssetKey(t) for t in wh.TABLE_ORDER],
           description="Every table of the published warehouse as Parquet (zstd) for notebooks, written "
-                      "while the checks ran and moved into place once they passed; analysts read these "
+                      "from the moment it was published, while the checks ran, and moved into place once "
+                      "they passed; analysts read these "
                       "(or open the warehouse read-only) and never block a run.")
 def parquet_exports(context: dg.AssetExecutionContext, settings: SummitSettings,
                     normalised_tables: NormalisedTables) -> None:

@@ -254,12 +254,16 @@ def stage_exports(warehouse: Path, out_dir: Path) -> Path:
     return staged
 
 
-@contextmanager
-def exports_staged_beside(warehouse: Path, out_dir: Path) -> Iterator[None]:
-    """:func:`stage_exports` on a thread of its own while the block runs (the block's queries
-    and the exports each run on their own reader, within its own memory limit). A failed
-    export leaves no staged folder, and the exports step then writes them itself; a block that
-    raises discards them too."""
+# The staged exports being written, by exports folder: (thread, the error it met, if any).
+_STAGING: dict[str, tuple[threading.Thread, list[BaseException]]] = {}
+
+
+def start_staging_exports(warehouse: Path, out_dir: Path) -> None:
+    """:func:`stage_exports` on a thread of its own from now on. The run starts it as soon as
+    it has published the warehouse, so the exports are written while Dagster records the
+    tables and starts the checks, and then beside the checks (:func:`exports_staged_beside`
+    takes it over). Whoever next publishes or discards the staged folder waits for it."""
+    _finish_staging(out_dir)  # never two writers of one staged folder
     failed: list[BaseException] = []
 
     def work() -> None:
@@ -269,20 +273,41 @@ def exports_staged_beside(warehouse: Path, out_dir: Path) -> Iterator[None]:
             failed.append(exc)
 
     thread = threading.Thread(target=work, name="summit-etl-exports", daemon=True)
+    _STAGING[str(Path(out_dir).resolve())] = (thread, failed)
     thread.start()
+
+
+def _finish_staging(out_dir: Path) -> list[BaseException]:
+    """Wait for the exports being staged into ``out_dir``, if any; the errors they met."""
+    running = _STAGING.pop(str(Path(out_dir).resolve()), None)
+    if running is None:
+        return []
+    running[0].join()
+    return running[1]
+
+
+@contextmanager
+def exports_staged_beside(warehouse: Path, out_dir: Path) -> Iterator[None]:
+    """The exports staged on a thread of their own while the block runs (started now unless
+    :func:`start_staging_exports` started them already; the block's queries and the exports
+    each run on their own reader, within its own memory limit). A failed export leaves no
+    staged folder, and the exports step then writes them itself; a block that raises
+    discards them too."""
+    if str(Path(out_dir).resolve()) not in _STAGING:
+        start_staging_exports(warehouse, out_dir)
     finished = False
     try:
         yield
         finished = True
     finally:
-        thread.join()
-        if failed or not finished:
+        if _finish_staging(out_dir) or not finished:
             discard_staged_exports(out_dir)
 
 
 def publish_staged_exports(warehouse: Path, out_dir: Path) -> list[Path] | None:
     """Move the staged exports into place if they are complete and were read from the
     warehouse file published now; None (and the staged folder removed) otherwise."""
+    _finish_staging(out_dir)
     staged = staged_exports_dir(out_dir)
     try:
         stamp = (staged / STAMP).read_text(encoding="utf-8")
@@ -300,6 +325,7 @@ def publish_staged_exports(warehouse: Path, out_dir: Path) -> list[Path] | None:
 
 
 def discard_staged_exports(out_dir: Path) -> None:
+    _finish_staging(out_dir)
     shutil.rmtree(staged_exports_dir(out_dir), ignore_errors=True)
 
 

@@ -299,3 +299,25 @@ def test_exports_staged_beside_checks_that_raise_are_discarded(seeds_warehouse, 
     with wh.exports_staged_beside(seeds_warehouse, out):
         pass
     assert wh.publish_staged_exports(seeds_warehouse, out) == wh.export_paths(out)
+
+
+def test_exports_started_at_publish_are_waited_for_taken_over_and_discarded(seeds_warehouse, tmp_path):
+    """The run starts staging the exports as soon as it publishes the warehouse: moving them
+    into place waits for all of them, the checks' block takes over the running staging (one
+    writer of the folder), and discarding waits for it too, so nothing is written after."""
+    from pipeline import warehouse as wh
+
+    out = tmp_path / "exports"
+    wh.start_staging_exports(seeds_warehouse, out)
+    assert wh.publish_staged_exports(seeds_warehouse, out) == wh.export_paths(out)
+    assert not wh.exports_stale(seeds_warehouse, out)
+
+    wh.start_staging_exports(seeds_warehouse, out)
+    with wh.exports_staged_beside(seeds_warehouse, out):
+        pass
+    assert (wh.staged_exports_dir(out) / wh.STAMP).exists()  # written whole, not discarded
+
+    wh.start_staging_exports(seeds_warehouse, out)
+    wh.discard_staged_exports(out)
+    assert not wh.staged_exports_dir(out).exists()
+
