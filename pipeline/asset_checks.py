@@ -12,9 +12,9 @@ with ERROR severity: a failure fails the step after every result is recorded, an
 downstream of the tables (the Parquet exports) are not built. While the whole set runs, the
 exports are written beside the checks into a folder of their own (started when the warehouse
 was published, :func:`pipeline.warehouse.exports_staged_beside`); the exports step moves them
-into place, and a blocking failure discards them. Plausibility checks on dates are non-blocking warnings. Each
-result carries the failing count and a few example rows (markdown). The UI can run any subset
-of the checks.
+into place, and a blocking failure discards them. Plausibility checks on dates are non-blocking
+warnings. Each result carries the failing count and a few example rows (markdown). The UI can
+run any subset of the checks.
 """
 import contextlib
 from pathlib import Path

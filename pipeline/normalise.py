@@ -38,7 +38,7 @@ def _smallest_joined(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """For each of the nodes 0..n-1, the smallest node that the edges (a[i], b[i]) join it to,
     directly or not (connected components, labelled by their smallest node). Each round gives
     both ends of every edge the smaller of their labels, then follows labels to their own
-    labels until none moves; rounds stop when no label changes (a handful, even at 100k pages)."""
+    labels until none moves; rounds stop when no label changes."""
     low = np.arange(n)
     while True:
         new = low.copy()
