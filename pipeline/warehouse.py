@@ -254,8 +254,12 @@ def stage_exports(warehouse: Path, out_dir: Path) -> Path:
     return staged
 
 
-# The staged exports being written, by exports folder: (thread, the error it met, if any).
+# The staged exports being written, by exports folder (_staging_key): (thread, the error it met, if any).
 _STAGING: dict[str, tuple[threading.Thread, list[BaseException]]] = {}
+
+
+def _staging_key(out_dir: Path) -> str:
+    return str(Path(out_dir).resolve())
 
 
 def start_staging_exports(warehouse: Path, out_dir: Path) -> None:
@@ -273,13 +277,13 @@ def start_staging_exports(warehouse: Path, out_dir: Path) -> None:
             failed.append(exc)
 
     thread = threading.Thread(target=work, name="summit-etl-exports", daemon=True)
-    _STAGING[str(Path(out_dir).resolve())] = (thread, failed)
+    _STAGING[_staging_key(out_dir)] = (thread, failed)
     thread.start()
 
 
 def _finish_staging(out_dir: Path) -> list[BaseException]:
     """Wait for the exports being staged into ``out_dir``, if any; the errors they met."""
-    running = _STAGING.pop(str(Path(out_dir).resolve()), None)
+    running = _STAGING.pop(_staging_key(out_dir), None)
     if running is None:
         return []
     running[0].join()
@@ -293,7 +297,7 @@ def exports_staged_beside(warehouse: Path, out_dir: Path) -> Iterator[None]:
     each run on their own reader, within its own memory limit). A failed export leaves no
     staged folder, and the exports step then writes them itself; a block that raises
     discards them too."""
-    if str(Path(out_dir).resolve()) not in _STAGING:
+    if _staging_key(out_dir) not in _STAGING:
         start_staging_exports(warehouse, out_dir)
     finished = False
     try:

@@ -210,7 +210,6 @@ def stop_workers() -> None:
         pool.close()
 
 
-
 _SHARED: dict[str, Any] = {}  # read-only data every batch of a stage needs, sent once per process
 _SHARED_FROM: str | None = None  # in a worker: the file _SHARED was loaded from
 
