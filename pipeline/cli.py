@@ -71,7 +71,7 @@ def run(settings: Settings, record: bool = False, force: bool = False, owns_proc
 
 
 def _plan_and_run(settings: Settings, record: bool, force: bool, owns_process: bool) -> int:
-    from pipeline import stages
+    from pipeline import stages, workers
     from pipeline.ingest import InputFolderError, check_input
 
     try:
@@ -87,7 +87,7 @@ def _plan_and_run(settings: Settings, record: bool, force: bool, owns_process: b
     head = (ahead is not None and stages.workers_for(len(ahead.pending)) > 1
             and _lock(settings.warehouse_path) and stages.head_start(ahead, settings.warehouse_path))
     if not head:
-        stages.stop_workers()  # the worker started ahead is not needed (it had no job: it is not waited for)
+        workers.stop_workers()  # the worker started ahead is not needed (it had no job: it is not waited for)
     if ahead is not None and not force and stages.nothing_to_do(ahead, settings.exports_dir):
         _summarise(settings, ahead, time.perf_counter() - started, started_run=False)
         return 0
