@@ -23,7 +23,7 @@ import polars as pl
 from pipeline import reference
 from pipeline.extract.people import fold
 from pipeline.extract.summits import summit_name
-from pipeline.process import ArticleRows, shingle_bytes
+from pipeline.process import ArticleRows
 
 
 def _id(prefix: str, *parts: Any) -> str:
@@ -54,8 +54,10 @@ def _smallest_joined(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------- syndication
 def syndication(articles: list[dict[str, Any]],
-                packed: dict[str, bytes] | None = None) -> tuple[dict[str, str], dict[str, str | None]]:
-    """(story_id by article, duplicate_of by article).
+                packed: dict[str, bytes]) -> tuple[dict[str, str], dict[str, str | None]]:
+    """(story_id by article, duplicate_of by article) of ``articles`` (article_id, source_path,
+    published_date, is_aggregator), from ``packed``: each article's sampled passages, as the
+    extraction cache holds them (:func:`pipeline.process.shingle_bytes`).
 
     Articles are ordered earliest published first (then longest, then by path). Every
     sampled 8-word passage (shingle; about one in four, chosen by hash so that copies keep
@@ -65,8 +67,6 @@ def syndication(articles: list[dict[str, Any]],
     at least 60% of its sampled passages appeared earlier in non-aggregator pages:
     ``duplicate_of`` is the earlier page that owns most of them. Linear in the number of
     passages (one polars group-by and join), so it scales to a large corpus."""
-    if packed is None:
-        packed = {a["article_id"]: shingle_bytes(a["body_text"]) for a in articles}
     sizes = {aid: len(raw) // 4 for aid, raw in packed.items()}
     order = sorted(articles, key=lambda a: (a["published_date"] or date.max, -sizes.get(a["article_id"], 0),
                                             a["source_path"]))
@@ -240,17 +240,17 @@ def _year(s: dict[str, Any]) -> int | None:
 
 
 # ---------------------------------------------------------------- all tables
-def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | None = None,
-              syndicated: tuple[dict[str, str], dict[str, str | None]] | None = None) -> dict[str, pl.DataFrame]:
+def normalise(rows: Iterable[ArticleRows],
+              syndicated: tuple[dict[str, str], dict[str, str | None]]) -> dict[str, pl.DataFrame]:
     """Warehouse tables from per-article rows (people, summits, attendees, meetings), and the
     maps from each article's local summit and person ids to the global ones (``keys.summits``,
     ``keys.people``), with which the warehouse gives the cached quotes and statistics their
-    ids (:data:`pipeline.warehouse.BUILT_FROM_CACHE`). The articles' bodies may be left out
-    when their packed shingles are given (the warehouse joins the bodies from its cache), or
-    when their :func:`syndication` is given, already worked out from the same articles."""
+    ids (:data:`pipeline.warehouse.BUILT_FROM_CACHE`). ``syndicated`` is the articles'
+    :func:`syndication`, worked out beside the decoding of their rows; the articles carry no
+    bodies (the warehouse joins them from its cache)."""
     rows = sorted(rows, key=lambda r: r.article["source_path"])
     articles = [dict(r.article) for r in rows]
-    story, dup = syndicated if syndicated is not None else syndication(articles, packed_shingles)
+    story, dup = syndicated
     for a in articles:
         a["story_id"] = story[a["article_id"]]
         a["duplicate_of"] = dup[a["article_id"]]
@@ -306,11 +306,9 @@ def normalise(rows: Iterable[ArticleRows], packed_shingles: dict[str, bytes] | N
         "article_id": pl.Utf8, "source_path": pl.Utf8, "sha256": pl.Utf8, "format": pl.Utf8,
         "encoding": pl.Utf8, "size_bytes": pl.Int64, "outlet": pl.Utf8, "title": pl.Utf8,
         "published_date": pl.Date, "date_method": pl.Utf8, "byline": pl.Utf8, "language": pl.Utf8,
-        "dateline": pl.Utf8, "wire": pl.Utf8, "is_aggregator": pl.Boolean, "body_text": pl.Utf8,
+        "dateline": pl.Utf8, "wire": pl.Utf8, "is_aggregator": pl.Boolean,
         "story_id": pl.Utf8, "duplicate_of": pl.Utf8,
     }
-    if articles and "body_text" not in articles[0]:
-        del article_schema["body_text"]
     articles_df = pl.DataFrame(articles, schema=article_schema)
     return {
         "articles": articles_df,

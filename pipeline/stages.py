@@ -747,7 +747,7 @@ def _normalise_stage(plan: Plan, clean: CleanResult, extract: ExtractResult, run
         syndicated = pool.submit(syndication_of, facts)
         del facts
         gathered = gather_rows(docs, bound)
-        tables: dict[str, Any] = normalise(gathered.rows, syndicated=syndicated.result())
+        tables: dict[str, Any] = normalise(gathered.rows, syndicated.result())
     kept = gathered.kept
     del gathered
     now = datetime.now(timezone.utc)

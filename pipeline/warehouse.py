@@ -415,7 +415,7 @@ def bind_cache(previous: str | None, documents: pa.Table,
 
     Two reads of the bound rows (one per document found; one whose extraction failed is not
     in the cache): first what syndication needs of every article (:data:`SYNDICATION_FACTS`,
-    an Arrow table: about 4 MB at 10k pages), then the rest, without bodies, quotes or
+    an Arrow table: about 9 MB at 10k pages), then the rest, without bodies, quotes or
     shingles, streamed as dicts. The quotes and statistics never become Python objects: the
     warehouse builds them from its cache (:data:`BUILT_FROM_CACHE`)."""
     from pipeline.process import EXTRACTOR_VERSION
